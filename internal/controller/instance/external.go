@@ -1,0 +1,363 @@
+package instance
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/rdsinstance"
+)
+
+const (
+	errNotInstance         = "managed resource is not an Instance"
+	errDescribe            = "cannot describe DB instance"
+	errCreate              = "cannot create DB instance"
+	errModify              = "cannot modify DB instance"
+	errDelete              = "cannot delete DB instance"
+	errAddTags             = "cannot add tags to DB instance"
+	errRemoveTags          = "cannot remove tags from DB instance"
+	errCreateParameters    = "cannot compute creation parameters"
+	errDisableProtection   = "cannot turn off deletion protection before deleting the DB instance"
+	errDeletionProtected   = "deletion protection is on: set spec.forProvider.deletionProtection to false to delete the DB instance"
+	errPersistAnnotation   = "cannot record the applied password version"
+	errPasswordNeeded      = "a master password is required to stop AWS managing it; set passwordSecretRef or autoGeneratePassword"
+	reasonDrift            = event.Reason("CorrectingDrift")
+	reasonCannotApply      = event.Reason("CannotApply")
+	reasonIgnoredFields    = event.Reason("IgnoredFields")
+	reasonFinalSnapshot    = event.Reason("FinalSnapshot")
+	reasonPasswordRotation = event.Reason("RotatingPassword")
+)
+
+// RDSAPI is the part of the RDS API this controller calls.
+type RDSAPI interface {
+	DescribeDBInstances(ctx context.Context, in *rds.DescribeDBInstancesInput, opts ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error)
+	CreateDBInstance(ctx context.Context, in *rds.CreateDBInstanceInput, opts ...func(*rds.Options)) (*rds.CreateDBInstanceOutput, error)
+	CreateDBInstanceReadReplica(ctx context.Context, in *rds.CreateDBInstanceReadReplicaInput, opts ...func(*rds.Options)) (*rds.CreateDBInstanceReadReplicaOutput, error)
+	RestoreDBInstanceFromDBSnapshot(ctx context.Context, in *rds.RestoreDBInstanceFromDBSnapshotInput, opts ...func(*rds.Options)) (*rds.RestoreDBInstanceFromDBSnapshotOutput, error)
+	RestoreDBInstanceToPointInTime(ctx context.Context, in *rds.RestoreDBInstanceToPointInTimeInput, opts ...func(*rds.Options)) (*rds.RestoreDBInstanceToPointInTimeOutput, error)
+	RestoreDBInstanceFromS3(ctx context.Context, in *rds.RestoreDBInstanceFromS3Input, opts ...func(*rds.Options)) (*rds.RestoreDBInstanceFromS3Output, error)
+	ModifyDBInstance(ctx context.Context, in *rds.ModifyDBInstanceInput, opts ...func(*rds.Options)) (*rds.ModifyDBInstanceOutput, error)
+	DeleteDBInstance(ctx context.Context, in *rds.DeleteDBInstanceInput, opts ...func(*rds.Options)) (*rds.DeleteDBInstanceOutput, error)
+	AddTagsToResource(ctx context.Context, in *rds.AddTagsToResourceInput, opts ...func(*rds.Options)) (*rds.AddTagsToResourceOutput, error)
+	RemoveTagsFromResource(ctx context.Context, in *rds.RemoveTagsFromResourceInput, opts ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error)
+}
+
+// external manages one Instance's DB instance for the length of a reconcile.
+type external struct {
+	rds       RDSAPI
+	passwords passwords
+	annotate  func(ctx context.Context, cr *v1beta1.Instance, key, value string) error
+	record    event.Recorder
+	reports   *reports
+	now       func() time.Time
+
+	// observed is the DB instance as Observe described it, so that Update and
+	// Delete act on it without describing it again.
+	observed *types.DBInstance
+}
+
+// identifierPattern is the syntax RDS accepts for a DB instance identifier.
+var identifierPattern = regexp.MustCompile(`^[a-zA-Z](-?[a-zA-Z0-9])*$`)
+
+func validIdentifier(id string) error {
+	if len(id) > 63 || !identifierPattern.MatchString(id) {
+		return errors.Errorf("external name %q is not a valid DB instance identifier: 1 to 63 letters, digits or hyphens, starting with a letter, without two hyphens in a row or a trailing hyphen", id)
+	}
+	return nil
+}
+
+func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
+	cr, ok := mg.(*v1beta1.Instance)
+	if !ok {
+		return managed.ExternalObservation{}, errors.New(errNotInstance)
+	}
+	id := meta.GetExternalName(cr)
+	if err := validIdentifier(id); err != nil {
+		return managed.ExternalObservation{}, err
+	}
+	out, err := e.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)})
+	if isNotFound(err) || (err == nil && len(out.DBInstances) == 0) {
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	}
+	if err != nil {
+		return managed.ExternalObservation{}, errors.Wrap(err, errDescribe)
+	}
+	db := out.DBInstances[0]
+	e.observed = &db
+
+	cr.Status.AtProvider = rdsinstance.Observation(db, cr.Spec.ForProvider)
+	cr.SetConditions(rdsinstance.ReadyCondition(aws.ToString(db.DBInstanceStatus)))
+	if meta.WasDeleted(cr) {
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+	}
+
+	lateInitialized := rdsinstance.LateInitialize(&cr.Spec.ForProvider, cr.Spec.InitProvider, db)
+	pw, err := e.appliedPassword(ctx, cr, db)
+	if err != nil {
+		return managed.ExternalObservation{}, err
+	}
+	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, desiredTags(cr))
+	e.reports.report(ctx, e.record, cr, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
+	ignored := ignoredFields(cr.Spec.ForProvider)
+	e.reports.report(ctx, e.record, cr, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
+
+	diff := drift.Summary()
+	if e.needsRotation(cr, db, pw) {
+		diff = strings.TrimPrefix(diff+", master password", ", ")
+	}
+	return managed.ExternalObservation{
+		ResourceExists:          true,
+		ResourceUpToDate:        diff == "",
+		ResourceLateInitialized: lateInitialized,
+		ConnectionDetails:       rdsinstance.ConnectionDetails(db, pw.value),
+		Diff:                    diff,
+	}, nil
+}
+
+// appliedPassword returns the master password the spec asks for, as far as
+// the provider knows it.
+func (e *external) appliedPassword(ctx context.Context, cr *v1beta1.Instance, db types.DBInstance) (masterPassword, error) {
+	if db.ReadReplicaSourceDBInstanceIdentifier != nil {
+		return masterPassword{}, nil // a replica has its source's master user
+	}
+	return e.passwords.current(ctx, cr, false)
+}
+
+// needsRotation reports whether the password Secret changed since its
+// content was last applied. The check compares Secret versions only, so it
+// costs no AWS call and fires once per change.
+func (e *external) needsRotation(cr *v1beta1.Instance, db types.DBInstance, pw masterPassword) bool {
+	if !pw.known() || db.MasterUserSecret != nil || rdsinstance.InFlight(aws.ToString(db.DBInstanceStatus)) {
+		return false
+	}
+	return cr.GetAnnotations()[AnnotationPasswordVersion] != pw.version
+}
+
+func (e *external) Create(ctx context.Context, mg resource.Managed) (managed.ExternalCreation, error) {
+	cr, ok := mg.(*v1beta1.Instance)
+	if !ok {
+		return managed.ExternalCreation{}, errors.New(errNotInstance)
+	}
+	id := meta.GetExternalName(cr)
+	p, err := rdsinstance.CreateParameters(cr.Spec)
+	if err != nil {
+		return managed.ExternalCreation{}, errors.Wrap(err, errCreateParameters)
+	}
+	method, err := rdsinstance.MethodFor(p)
+	if err != nil {
+		return managed.ExternalCreation{}, err
+	}
+	tags := rdsinstance.TagList(desiredTags(cr))
+
+	var pw masterPassword
+	if method != rdsinstance.CreateReadReplica {
+		if pw, err = e.passwords.current(ctx, cr, true); err != nil {
+			return managed.ExternalCreation{}, err
+		}
+	}
+	creds := rdsinstance.Credentials{}
+	if !method.InheritsCredentials() {
+		creds = rdsinstance.Credentials{Username: aws.ToString(p.Username), Password: pw.value}
+		if creds.Username == "" {
+			creds.Username = rdsinstance.DefaultUsername(aws.ToString(p.Engine))
+		}
+	}
+
+	switch method {
+	case rdsinstance.CreateEmpty:
+		_, err = e.rds.CreateDBInstance(ctx, rdsinstance.CreateInput(id, p, creds, tags))
+	case rdsinstance.CreateFromSnapshot:
+		_, err = e.rds.RestoreDBInstanceFromDBSnapshot(ctx, rdsinstance.RestoreFromSnapshotInput(id, p, tags))
+	case rdsinstance.CreateFromPointInTime:
+		in, perr := rdsinstance.RestoreToPointInTimeInput(id, p, tags)
+		if perr != nil {
+			return managed.ExternalCreation{}, perr
+		}
+		_, err = e.rds.RestoreDBInstanceToPointInTime(ctx, in)
+	case rdsinstance.CreateReadReplica:
+		_, err = e.rds.CreateDBInstanceReadReplica(ctx, rdsinstance.ReadReplicaInput(id, p, tags))
+	case rdsinstance.CreateFromS3:
+		_, err = e.rds.RestoreDBInstanceFromS3(ctx, rdsinstance.S3ImportInput(id, p, creds, tags))
+	}
+	// An instance that already exists under this identifier was created by
+	// an earlier attempt whose result was not recorded (or is adopted); the
+	// next observation takes it from there, so creation stays idempotent.
+	if err != nil && !isAlreadyExists(err) {
+		return managed.ExternalCreation{}, errors.Wrapf(err, "%s with %s", errCreate, method)
+	}
+	if err == nil && creds.Password != "" {
+		meta.AddAnnotations(cr, map[string]string{AnnotationPasswordVersion: pw.version})
+	}
+	return managed.ExternalCreation{}, nil
+}
+
+func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.ExternalUpdate, error) {
+	cr, ok := mg.(*v1beta1.Instance)
+	if !ok {
+		return managed.ExternalUpdate{}, errors.New(errNotInstance)
+	}
+	if e.observed == nil {
+		return managed.ExternalUpdate{}, errors.New(errDescribe)
+	}
+	db := *e.observed
+	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, desiredTags(cr))
+
+	pw, err := e.appliedPassword(ctx, cr, db)
+	if err != nil {
+		return managed.ExternalUpdate{}, err
+	}
+	rotate := e.needsRotation(cr, db, pw)
+	in := drift.Modify
+	if in == nil && (rotate || drift.NeedsPassword) {
+		in = &rds.ModifyDBInstanceInput{DBInstanceIdentifier: db.DBInstanceIdentifier}
+	}
+	if in != nil {
+		if rotate || drift.NeedsPassword {
+			if !pw.known() {
+				return managed.ExternalUpdate{}, errors.New(errPasswordNeeded)
+			}
+			in.MasterUserPassword = aws.String(pw.value)
+		}
+		if len(drift.Fields) > 0 {
+			e.record.Event(cr, event.Normal(reasonDrift, "Modifying DB instance to correct drift in: "+strings.Join(drift.Fields, ", ")))
+		}
+		if rotate {
+			e.record.Event(cr, event.Normal(reasonPasswordRotation, "Setting the master password from its changed Secret"))
+		}
+		if _, err := e.rds.ModifyDBInstance(ctx, in); err != nil {
+			return managed.ExternalUpdate{}, errors.Wrap(err, errModify)
+		}
+		if rotate || drift.NeedsPassword {
+			if err := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); err != nil {
+				return managed.ExternalUpdate{}, errors.Wrap(err, errPersistAnnotation)
+			}
+		}
+	}
+	if len(drift.TagsToAdd) > 0 {
+		if _, err := e.rds.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: db.DBInstanceArn, Tags: drift.TagsToAdd}); err != nil {
+			return managed.ExternalUpdate{}, errors.Wrap(err, errAddTags)
+		}
+	}
+	if len(drift.TagsToRemove) > 0 {
+		if _, err := e.rds.RemoveTagsFromResource(ctx, &rds.RemoveTagsFromResourceInput{ResourceName: db.DBInstanceArn, TagKeys: drift.TagsToRemove}); err != nil {
+			return managed.ExternalUpdate{}, errors.Wrap(err, errRemoveTags)
+		}
+	}
+	return managed.ExternalUpdate{ConnectionDetails: rdsinstance.ConnectionDetails(db, pw.value)}, nil
+}
+
+func (e *external) Delete(ctx context.Context, mg resource.Managed) (managed.ExternalDelete, error) {
+	cr, ok := mg.(*v1beta1.Instance)
+	if !ok {
+		return managed.ExternalDelete{}, errors.New(errNotInstance)
+	}
+	if e.observed == nil {
+		return managed.ExternalDelete{}, errors.New(errDescribe)
+	}
+	db := *e.observed
+	if strings.EqualFold(aws.ToString(db.DBInstanceStatus), rdsinstance.StatusDeleting) {
+		return managed.ExternalDelete{}, nil
+	}
+	fp := cr.Spec.ForProvider
+	if aws.ToBool(db.DeletionProtection) {
+		if fp.DeletionProtection == nil || *fp.DeletionProtection {
+			return managed.ExternalDelete{}, errors.New(errDeletionProtected)
+		}
+		// The user turned protection off in the spec; apply that first.
+		if _, err := e.rds.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{
+			DBInstanceIdentifier: db.DBInstanceIdentifier, DeletionProtection: aws.Bool(false), ApplyImmediately: aws.Bool(true),
+		}); err != nil {
+			return managed.ExternalDelete{}, errors.Wrap(err, errDisableProtection)
+		}
+	}
+
+	in := &rds.DeleteDBInstanceInput{
+		DBInstanceIdentifier:   db.DBInstanceIdentifier,
+		DeleteAutomatedBackups: fp.DeleteAutomatedBackups,
+		SkipFinalSnapshot:      aws.Bool(true),
+	}
+	switch {
+	case aws.ToBool(fp.SkipFinalSnapshot):
+	case db.ReadReplicaSourceDBInstanceIdentifier != nil:
+		// RDS takes no final snapshot of a read replica; its data lives on
+		// in the source.
+	default:
+		name := aws.ToString(fp.FinalSnapshotIdentifier)
+		if name == "" {
+			name = rdsinstance.FinalSnapshotName(aws.ToString(db.DBInstanceIdentifier), e.now())
+		}
+		in.SkipFinalSnapshot, in.FinalDBSnapshotIdentifier = aws.Bool(false), aws.String(name)
+		e.record.Event(cr, event.Normal(reasonFinalSnapshot, "Deleting the DB instance with final snapshot "+name))
+	}
+	_, err := e.rds.DeleteDBInstance(ctx, in)
+	if err != nil && !isNotFound(err) && !isAlreadyDeleting(err) {
+		return managed.ExternalDelete{}, errors.Wrap(err, errDelete)
+	}
+	e.reports.forget(cr.GetUID())
+	return managed.ExternalDelete{}, e.passwords.deleteGenerated(ctx, cr)
+}
+
+func (e *external) Disconnect(context.Context) error { return nil }
+
+// desiredTags are the user's tags plus the Crossplane default tags.
+func desiredTags(cr *v1beta1.Instance) map[string]string {
+	return rdsinstance.DesiredTags(cr.Spec.ForProvider.Tags, resource.GetExternalTags(cr))
+}
+
+// ignoredFields lists spec fields that are accepted for compatibility with
+// the reference schema but that this provider does not act on yet.
+func ignoredFields(p v1beta1.InstanceParameters) []string {
+	var out []string
+	add := func(set bool, name string) {
+		if set {
+			out = append(out, name)
+		}
+	}
+	add(p.DBSubnetGroupNameRef != nil || p.DBSubnetGroupNameSelector != nil, "dbSubnetGroupNameRef/Selector")
+	add(p.KMSKeyIDRef != nil || p.KMSKeyIDSelector != nil, "kmsKeyIdRef/Selector")
+	add(p.MasterUserSecretKMSKeyIDRef != nil || p.MasterUserSecretKMSKeyIDSelector != nil, "masterUserSecretKmsKeyIdRef/Selector")
+	add(p.MonitoringRoleArnRef != nil || p.MonitoringRoleArnSelector != nil, "monitoringRoleArnRef/Selector")
+	add(p.ParameterGroupNameRef != nil || p.ParameterGroupNameSelector != nil, "parameterGroupNameRef/Selector")
+	add(p.PerformanceInsightsKMSKeyIDRef != nil || p.PerformanceInsightsKMSKeyIDSelector != nil, "performanceInsightsKmsKeyIdRef/Selector")
+	add(p.ReplicateSourceDBRef != nil || p.ReplicateSourceDBSelector != nil, "replicateSourceDbRef/Selector")
+	add(len(p.VPCSecurityGroupIDRefs) > 0 || p.VPCSecurityGroupIDSelector != nil, "vpcSecurityGroupIdRefs/Selector")
+	add(len(p.BlueGreenUpdate) > 0 && aws.ToBool(p.BlueGreenUpdate[0].Enabled), "blueGreenUpdate")
+	add(p.PasswordWoSecretRef != nil || p.PasswordWoVersion != nil, "passwordWoSecretRef/passwordWoVersion")
+	add(aws.ToBool(p.UpgradeStorageConfig), "upgradeStorageConfig")
+	return out
+}
+
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func isNotFound(err error) bool {
+	var nf *types.DBInstanceNotFoundFault
+	return err != nil && (errors.As(err, &nf) || errorCode(err) == "DBInstanceNotFound")
+}
+
+func isAlreadyExists(err error) bool {
+	var ae *types.DBInstanceAlreadyExistsFault
+	return errors.As(err, &ae) || errorCode(err) == "DBInstanceAlreadyExists"
+}
+
+func isAlreadyDeleting(err error) bool {
+	return errorCode(err) == "InvalidDBInstanceState" && strings.Contains(strings.ToLower(err.Error()), "already being deleted")
+}

@@ -1,0 +1,68 @@
+package instance
+
+import (
+	"context"
+	"crypto/rand"
+	"math/big"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+const errSetExternalName = "cannot record the DB instance identifier as external name"
+
+// identifierInitializer fixes the DB instance identifier before anything is
+// created, so that creation is idempotent across restarts. The external-name
+// annotation wins when set; otherwise spec.forProvider.identifier, then a
+// unique name from identifierPrefix, then metadata.name.
+type identifierInitializer struct{ kube client.Client }
+
+func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Managed) error {
+	if meta.GetExternalName(mg) != "" {
+		return nil
+	}
+	cr, ok := mg.(*v1beta1.Instance)
+	if !ok {
+		return errors.New(errNotInstance)
+	}
+	id, err := defaultIdentifier(cr)
+	if err != nil {
+		return err
+	}
+	meta.SetExternalName(cr, id)
+	return errors.Wrap(i.kube.Update(ctx, cr), errSetExternalName)
+}
+
+func defaultIdentifier(cr *v1beta1.Instance) (string, error) {
+	switch {
+	case aws.ToString(cr.Spec.ForProvider.Identifier) != "":
+		return *cr.Spec.ForProvider.Identifier, nil
+	case aws.ToString(cr.Spec.InitProvider.Identifier) != "":
+		return *cr.Spec.InitProvider.Identifier, nil
+	}
+	prefix := aws.ToString(cr.Spec.ForProvider.IdentifierPrefix)
+	if prefix == "" {
+		prefix = aws.ToString(cr.Spec.InitProvider.IdentifierPrefix)
+	}
+	if prefix == "" {
+		return cr.GetName(), nil
+	}
+	// Like the reference provider: the prefix plus 26 characters that make
+	// the identifier unique.
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	suffix := make([]byte, 26)
+	for n := range suffix {
+		i, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			return "", errors.Wrap(err, "cannot generate a unique identifier")
+		}
+		suffix[n] = alphabet[i.Int64()]
+	}
+	return prefix + string(suffix), nil
+}

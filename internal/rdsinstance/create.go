@@ -1,0 +1,336 @@
+package rdsinstance
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+// Credentials are the master user credentials a DB instance is created with.
+// Password is empty when AWS manages the password or the instance inherits
+// its credentials (replicas, restores).
+type Credentials struct {
+	Username string
+	Password string
+}
+
+// DBName returns the database name of the spec; dbName wins over its legacy
+// spelling name.
+func DBName(p v1beta1.InstanceParameters) *string {
+	if p.DBName != nil {
+		return p.DBName
+	}
+	return p.Name
+}
+
+// CreateInput returns the CreateDBInstance input for a new, empty DB instance.
+func CreateInput(id string, p v1beta1.InstanceParameters, c Credentials, tags []types.Tag) *rds.CreateDBInstanceInput {
+	in := &rds.CreateDBInstanceInput{
+		DBInstanceIdentifier:               aws.String(id),
+		DBInstanceClass:                    p.InstanceClass,
+		Engine:                             p.Engine,
+		EngineVersion:                      p.EngineVersion,
+		AllocatedStorage:                   int32Ptr(p.AllocatedStorage),
+		AutoMinorVersionUpgrade:            p.AutoMinorVersionUpgrade,
+		AvailabilityZone:                   p.AvailabilityZone,
+		BackupRetentionPeriod:              int32Ptr(p.BackupRetentionPeriod),
+		BackupTarget:                       p.BackupTarget,
+		CACertificateIdentifier:            p.CACertIdentifier,
+		CharacterSetName:                   p.CharacterSetName,
+		CopyTagsToSnapshot:                 p.CopyTagsToSnapshot,
+		CustomIamInstanceProfile:           p.CustomIAMInstanceProfile,
+		DBName:                             DBName(p),
+		DBParameterGroupName:               p.ParameterGroupName,
+		DBSecurityGroups:                   stringValues(p.SecurityGroupNames),
+		DBSubnetGroupName:                  p.DBSubnetGroupName,
+		DatabaseInsightsMode:               types.DatabaseInsightsMode(aws.ToString(p.DatabaseInsightsMode)),
+		DedicatedLogVolume:                 p.DedicatedLogVolume,
+		DeletionProtection:                 p.DeletionProtection,
+		Domain:                             p.Domain,
+		DomainAuthSecretArn:                p.DomainAuthSecretArn,
+		DomainDnsIps:                       stringValues(p.DomainDNSIps),
+		DomainFqdn:                         p.DomainFqdn,
+		DomainIAMRoleName:                  p.DomainIAMRoleName,
+		DomainOu:                           p.DomainOu,
+		EnableCloudwatchLogsExports:        stringValues(p.EnabledCloudwatchLogsExports),
+		EnableCustomerOwnedIp:              p.CustomerOwnedIPEnabled,
+		EnableIAMDatabaseAuthentication:    p.IAMDatabaseAuthenticationEnabled,
+		EnablePerformanceInsights:          p.PerformanceInsightsEnabled,
+		EngineLifecycleSupport:             p.EngineLifecycleSupport,
+		Iops:                               int32Ptr(p.Iops),
+		KmsKeyId:                           p.KMSKeyID,
+		LicenseModel:                       p.LicenseModel,
+		ManageMasterUserPassword:           p.ManageMasterUserPassword,
+		MasterUserSecretKmsKeyId:           p.MasterUserSecretKMSKeyID,
+		MasterUsername:                     nonEmpty(c.Username),
+		MasterUserPassword:                 nonEmpty(c.Password),
+		MaxAllocatedStorage:                int32Ptr(p.MaxAllocatedStorage),
+		MonitoringInterval:                 int32Ptr(p.MonitoringInterval),
+		MonitoringRoleArn:                  p.MonitoringRoleArn,
+		MultiAZ:                            p.MultiAZ,
+		NcharCharacterSetName:              p.NcharCharacterSetName,
+		NetworkType:                        p.NetworkType,
+		OptionGroupName:                    p.OptionGroupName,
+		PerformanceInsightsKMSKeyId:        p.PerformanceInsightsKMSKeyID,
+		PerformanceInsightsRetentionPeriod: int32Ptr(p.PerformanceInsightsRetentionPeriod),
+		Port:                               int32Ptr(p.Port),
+		PreferredBackupWindow:              p.BackupWindow,
+		PreferredMaintenanceWindow:         p.MaintenanceWindow,
+		PubliclyAccessible:                 p.PubliclyAccessible,
+		StorageEncrypted:                   p.StorageEncrypted,
+		StorageThroughput:                  int32Ptr(p.StorageThroughput),
+		StorageType:                        p.StorageType,
+		Tags:                               tags,
+		Timezone:                           p.Timezone,
+		VpcSecurityGroupIds:                stringValues(p.VPCSecurityGroupIDs),
+	}
+	return in
+}
+
+// RestoreFromSnapshotInput returns the RestoreDBInstanceFromDBSnapshot input
+// for a spec with snapshotIdentifier. The snapshot supplies engine, storage
+// and master user; fields the restore cannot set are applied afterwards by
+// the usual drift correction.
+func RestoreFromSnapshotInput(id string, p v1beta1.InstanceParameters, tags []types.Tag) *rds.RestoreDBInstanceFromDBSnapshotInput {
+	return &rds.RestoreDBInstanceFromDBSnapshotInput{
+		DBInstanceIdentifier:            aws.String(id),
+		DBSnapshotIdentifier:            p.SnapshotIdentifier,
+		AllocatedStorage:                int32Ptr(p.AllocatedStorage),
+		AutoMinorVersionUpgrade:         p.AutoMinorVersionUpgrade,
+		AvailabilityZone:                p.AvailabilityZone,
+		BackupTarget:                    p.BackupTarget,
+		CACertificateIdentifier:         p.CACertIdentifier,
+		CopyTagsToSnapshot:              p.CopyTagsToSnapshot,
+		CustomIamInstanceProfile:        p.CustomIAMInstanceProfile,
+		DBInstanceClass:                 p.InstanceClass,
+		DBName:                          DBName(p),
+		DBParameterGroupName:            p.ParameterGroupName,
+		DBSubnetGroupName:               p.DBSubnetGroupName,
+		DedicatedLogVolume:              p.DedicatedLogVolume,
+		DeletionProtection:              p.DeletionProtection,
+		Domain:                          p.Domain,
+		DomainAuthSecretArn:             p.DomainAuthSecretArn,
+		DomainDnsIps:                    stringValues(p.DomainDNSIps),
+		DomainFqdn:                      p.DomainFqdn,
+		DomainIAMRoleName:               p.DomainIAMRoleName,
+		DomainOu:                        p.DomainOu,
+		EnableCloudwatchLogsExports:     stringValues(p.EnabledCloudwatchLogsExports),
+		EnableCustomerOwnedIp:           p.CustomerOwnedIPEnabled,
+		EnableIAMDatabaseAuthentication: p.IAMDatabaseAuthenticationEnabled,
+		Engine:                          p.Engine,
+		EngineLifecycleSupport:          p.EngineLifecycleSupport,
+		Iops:                            int32Ptr(p.Iops),
+		LicenseModel:                    p.LicenseModel,
+		MultiAZ:                         p.MultiAZ,
+		NetworkType:                     p.NetworkType,
+		OptionGroupName:                 p.OptionGroupName,
+		Port:                            int32Ptr(p.Port),
+		PubliclyAccessible:              p.PubliclyAccessible,
+		StorageThroughput:               int32Ptr(p.StorageThroughput),
+		StorageType:                     p.StorageType,
+		Tags:                            tags,
+		VpcSecurityGroupIds:             stringValues(p.VPCSecurityGroupIDs),
+	}
+}
+
+// RestoreToPointInTimeInput returns the RestoreDBInstanceToPointInTime input
+// for a spec with restoreToPointInTime.
+func RestoreToPointInTimeInput(id string, p v1beta1.InstanceParameters, tags []types.Tag) (*rds.RestoreDBInstanceToPointInTimeInput, error) {
+	r := p.RestoreToPointInTime[0]
+	in := &rds.RestoreDBInstanceToPointInTimeInput{
+		TargetDBInstanceIdentifier:          aws.String(id),
+		SourceDBInstanceIdentifier:          r.SourceDBInstanceIdentifier,
+		SourceDBInstanceAutomatedBackupsArn: r.SourceDBInstanceAutomatedBackupsArn,
+		SourceDbiResourceId:                 r.SourceDbiResourceID,
+		UseLatestRestorableTime:             r.UseLatestRestorableTime,
+		AllocatedStorage:                    int32Ptr(p.AllocatedStorage),
+		AutoMinorVersionUpgrade:             p.AutoMinorVersionUpgrade,
+		AvailabilityZone:                    p.AvailabilityZone,
+		BackupTarget:                        p.BackupTarget,
+		CopyTagsToSnapshot:                  p.CopyTagsToSnapshot,
+		CustomIamInstanceProfile:            p.CustomIAMInstanceProfile,
+		DBInstanceClass:                     p.InstanceClass,
+		DBName:                              DBName(p),
+		DBParameterGroupName:                p.ParameterGroupName,
+		DBSubnetGroupName:                   p.DBSubnetGroupName,
+		DedicatedLogVolume:                  p.DedicatedLogVolume,
+		DeletionProtection:                  p.DeletionProtection,
+		Domain:                              p.Domain,
+		EnableCloudwatchLogsExports:         stringValues(p.EnabledCloudwatchLogsExports),
+		EnableCustomerOwnedIp:               p.CustomerOwnedIPEnabled,
+		EnableIAMDatabaseAuthentication:     p.IAMDatabaseAuthenticationEnabled,
+		Engine:                              p.Engine,
+		Iops:                                int32Ptr(p.Iops),
+		LicenseModel:                        p.LicenseModel,
+		MultiAZ:                             p.MultiAZ,
+		NetworkType:                         p.NetworkType,
+		OptionGroupName:                     p.OptionGroupName,
+		Port:                                int32Ptr(p.Port),
+		PubliclyAccessible:                  p.PubliclyAccessible,
+		StorageThroughput:                   int32Ptr(p.StorageThroughput),
+		StorageType:                         p.StorageType,
+		Tags:                                tags,
+		VpcSecurityGroupIds:                 stringValues(p.VPCSecurityGroupIDs),
+	}
+	if r.RestoreTime != nil {
+		t, err := time.Parse(time.RFC3339, *r.RestoreTime)
+		if err != nil {
+			return nil, errors.Errorf("restoreToPointInTime.restoreTime %q is not an RFC 3339 time", *r.RestoreTime)
+		}
+		in.RestoreTime = &t
+	}
+	return in, nil
+}
+
+// ReadReplicaInput returns the CreateDBInstanceReadReplica input for a spec
+// with replicateSourceDb. A replica inherits engine, storage encryption and
+// master user from its source.
+func ReadReplicaInput(id string, p v1beta1.InstanceParameters, tags []types.Tag) *rds.CreateDBInstanceReadReplicaInput {
+	return &rds.CreateDBInstanceReadReplicaInput{
+		DBInstanceIdentifier:               aws.String(id),
+		SourceDBInstanceIdentifier:         p.ReplicateSourceDB,
+		AllocatedStorage:                   int32Ptr(p.AllocatedStorage),
+		AutoMinorVersionUpgrade:            p.AutoMinorVersionUpgrade,
+		AvailabilityZone:                   p.AvailabilityZone,
+		BackupTarget:                       p.BackupTarget,
+		CACertificateIdentifier:            p.CACertIdentifier,
+		CopyTagsToSnapshot:                 p.CopyTagsToSnapshot,
+		CustomIamInstanceProfile:           p.CustomIAMInstanceProfile,
+		DBInstanceClass:                    p.InstanceClass,
+		DBParameterGroupName:               p.ParameterGroupName,
+		DBSubnetGroupName:                  p.DBSubnetGroupName,
+		DatabaseInsightsMode:               types.DatabaseInsightsMode(aws.ToString(p.DatabaseInsightsMode)),
+		DedicatedLogVolume:                 p.DedicatedLogVolume,
+		DeletionProtection:                 p.DeletionProtection,
+		Domain:                             p.Domain,
+		EnableCloudwatchLogsExports:        stringValues(p.EnabledCloudwatchLogsExports),
+		EnableCustomerOwnedIp:              p.CustomerOwnedIPEnabled,
+		EnableIAMDatabaseAuthentication:    p.IAMDatabaseAuthenticationEnabled,
+		EnablePerformanceInsights:          p.PerformanceInsightsEnabled,
+		Iops:                               int32Ptr(p.Iops),
+		KmsKeyId:                           p.KMSKeyID,
+		MaxAllocatedStorage:                int32Ptr(p.MaxAllocatedStorage),
+		MonitoringInterval:                 int32Ptr(p.MonitoringInterval),
+		MonitoringRoleArn:                  p.MonitoringRoleArn,
+		MultiAZ:                            p.MultiAZ,
+		NetworkType:                        p.NetworkType,
+		OptionGroupName:                    p.OptionGroupName,
+		PerformanceInsightsKMSKeyId:        p.PerformanceInsightsKMSKeyID,
+		PerformanceInsightsRetentionPeriod: int32Ptr(p.PerformanceInsightsRetentionPeriod),
+		Port:                               int32Ptr(p.Port),
+		PubliclyAccessible:                 p.PubliclyAccessible,
+		ReplicaMode:                        types.ReplicaMode(aws.ToString(p.ReplicaMode)),
+		StorageThroughput:                  int32Ptr(p.StorageThroughput),
+		StorageType:                        p.StorageType,
+		Tags:                               tags,
+		VpcSecurityGroupIds:                stringValues(p.VPCSecurityGroupIDs),
+	}
+}
+
+// S3ImportInput returns the RestoreDBInstanceFromS3 input for a spec with
+// s3Import.
+func S3ImportInput(id string, p v1beta1.InstanceParameters, c Credentials, tags []types.Tag) *rds.RestoreDBInstanceFromS3Input {
+	s := p.S3Import[0]
+	return &rds.RestoreDBInstanceFromS3Input{
+		DBInstanceIdentifier:               aws.String(id),
+		DBInstanceClass:                    p.InstanceClass,
+		Engine:                             p.Engine,
+		EngineVersion:                      p.EngineVersion,
+		S3BucketName:                       s.BucketName,
+		S3Prefix:                           s.BucketPrefix,
+		S3IngestionRoleArn:                 s.IngestionRole,
+		SourceEngine:                       s.SourceEngine,
+		SourceEngineVersion:                s.SourceEngineVersion,
+		AllocatedStorage:                   int32Ptr(p.AllocatedStorage),
+		AutoMinorVersionUpgrade:            p.AutoMinorVersionUpgrade,
+		AvailabilityZone:                   p.AvailabilityZone,
+		BackupRetentionPeriod:              int32Ptr(p.BackupRetentionPeriod),
+		CACertificateIdentifier:            p.CACertIdentifier,
+		CopyTagsToSnapshot:                 p.CopyTagsToSnapshot,
+		DBName:                             DBName(p),
+		DBParameterGroupName:               p.ParameterGroupName,
+		DBSecurityGroups:                   stringValues(p.SecurityGroupNames),
+		DBSubnetGroupName:                  p.DBSubnetGroupName,
+		DatabaseInsightsMode:               types.DatabaseInsightsMode(aws.ToString(p.DatabaseInsightsMode)),
+		DedicatedLogVolume:                 p.DedicatedLogVolume,
+		DeletionProtection:                 p.DeletionProtection,
+		EnableCloudwatchLogsExports:        stringValues(p.EnabledCloudwatchLogsExports),
+		EnableIAMDatabaseAuthentication:    p.IAMDatabaseAuthenticationEnabled,
+		EnablePerformanceInsights:          p.PerformanceInsightsEnabled,
+		EngineLifecycleSupport:             p.EngineLifecycleSupport,
+		Iops:                               int32Ptr(p.Iops),
+		KmsKeyId:                           p.KMSKeyID,
+		LicenseModel:                       p.LicenseModel,
+		ManageMasterUserPassword:           p.ManageMasterUserPassword,
+		MasterUserSecretKmsKeyId:           p.MasterUserSecretKMSKeyID,
+		MasterUsername:                     nonEmpty(c.Username),
+		MasterUserPassword:                 nonEmpty(c.Password),
+		MaxAllocatedStorage:                int32Ptr(p.MaxAllocatedStorage),
+		MonitoringInterval:                 int32Ptr(p.MonitoringInterval),
+		MonitoringRoleArn:                  p.MonitoringRoleArn,
+		MultiAZ:                            p.MultiAZ,
+		NetworkType:                        p.NetworkType,
+		OptionGroupName:                    p.OptionGroupName,
+		PerformanceInsightsKMSKeyId:        p.PerformanceInsightsKMSKeyID,
+		PerformanceInsightsRetentionPeriod: int32Ptr(p.PerformanceInsightsRetentionPeriod),
+		Port:                               int32Ptr(p.Port),
+		PreferredBackupWindow:              p.BackupWindow,
+		PreferredMaintenanceWindow:         p.MaintenanceWindow,
+		PubliclyAccessible:                 p.PubliclyAccessible,
+		StorageEncrypted:                   p.StorageEncrypted,
+		StorageThroughput:                  int32Ptr(p.StorageThroughput),
+		StorageType:                        p.StorageType,
+		Tags:                               tags,
+		VpcSecurityGroupIds:                stringValues(p.VPCSecurityGroupIDs),
+	}
+}
+
+// CreationMethod says which RDS API creates the DB instance of a spec.
+type CreationMethod string
+
+// Creation methods.
+const (
+	CreateEmpty           CreationMethod = "CreateDBInstance"
+	CreateFromSnapshot    CreationMethod = "RestoreDBInstanceFromDBSnapshot"
+	CreateFromPointInTime CreationMethod = "RestoreDBInstanceToPointInTime"
+	CreateReadReplica     CreationMethod = "CreateDBInstanceReadReplica"
+	CreateFromS3          CreationMethod = "RestoreDBInstanceFromS3"
+)
+
+// MethodFor returns the creation method of a spec. At most one source may be
+// set; more than one is an error rather than a silent pick.
+func MethodFor(p v1beta1.InstanceParameters) (CreationMethod, error) {
+	var set []CreationMethod
+	if aws.ToString(p.SnapshotIdentifier) != "" {
+		set = append(set, CreateFromSnapshot)
+	}
+	if len(p.RestoreToPointInTime) > 0 {
+		set = append(set, CreateFromPointInTime)
+	}
+	if aws.ToString(p.ReplicateSourceDB) != "" {
+		set = append(set, CreateReadReplica)
+	}
+	if len(p.S3Import) > 0 {
+		set = append(set, CreateFromS3)
+	}
+	switch len(set) {
+	case 0:
+		return CreateEmpty, nil
+	case 1:
+		return set[0], nil
+	default:
+		return "", errors.New("at most one of snapshotIdentifier, restoreToPointInTime, replicateSourceDb and s3Import may be set")
+	}
+}
+
+// InheritsCredentials reports whether a creation method takes the master
+// user from its source, so that the provider must not invent one.
+func (m CreationMethod) InheritsCredentials() bool {
+	return m == CreateReadReplica || m == CreateFromSnapshot || m == CreateFromPointInTime
+}

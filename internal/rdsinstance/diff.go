@@ -1,0 +1,394 @@
+package rdsinstance
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+// Drift is what separates a DB instance from its spec.
+type Drift struct {
+	// Fields names the spec fields that differ and that Modify corrects.
+	Fields []string
+
+	// Modify corrects Fields; nil when nothing needs modifying.
+	Modify *rds.ModifyDBInstanceInput
+
+	// NeedsPassword is set when Modify stops AWS from managing the master
+	// password, which RDS only accepts together with a new password.
+	NeedsPassword bool
+
+	// TagsToAdd and TagsToRemove make the tags as desired.
+	TagsToAdd    []types.Tag
+	TagsToRemove []string
+
+	// CannotApply explains differences that RDS cannot correct on an
+	// existing instance (create-only fields, shrinking storage, engine
+	// downgrades). They are reported, never retried.
+	CannotApply []string
+}
+
+// UpToDate reports whether nothing needs to change in AWS.
+func (d Drift) UpToDate() bool {
+	return d.Modify == nil && len(d.TagsToAdd) == 0 && len(d.TagsToRemove) == 0
+}
+
+// Summary names what drifted, for the Synced condition and events.
+func (d Drift) Summary() string {
+	names := append([]string{}, d.Fields...)
+	if len(d.TagsToAdd) > 0 || len(d.TagsToRemove) > 0 {
+		names = append(names, "tags")
+	}
+	return strings.Join(names, ", ")
+}
+
+// Diff compares the spec with a described DB instance. Only fields the spec
+// sets are compared: AWS defaults for unset fields are not drift. Values
+// already pending in PendingModifiedValues are not drift either, and while a
+// change is in flight nothing is modified.
+func Diff(p v1beta1.InstanceParameters, db types.DBInstance, desiredTags map[string]string) Drift {
+	d := &differ{db: db, pending: db.PendingModifiedValues}
+	if d.pending == nil {
+		d.pending = &types.PendingModifiedValues{}
+	}
+	if !InFlight(aws.ToString(db.DBInstanceStatus)) {
+		d.compare(p)
+	}
+	out := Drift{Fields: d.fields, CannotApply: d.cannot, NeedsPassword: d.needsPassword}
+	if len(d.fields) > 0 {
+		d.in.DBInstanceIdentifier = db.DBInstanceIdentifier
+		d.in.ApplyImmediately = p.ApplyImmediately
+		out.Modify = &d.in
+	}
+	out.TagsToAdd, out.TagsToRemove = TagDiff(desiredTags, db.TagList)
+	return out
+}
+
+type differ struct {
+	db      types.DBInstance
+	pending *types.PendingModifiedValues
+	in      rds.ModifyDBInstanceInput
+
+	fields        []string
+	cannot        []string
+	needsPassword bool
+}
+
+func (d *differ) drift(field string) { d.fields = append(d.fields, field) }
+
+func (d *differ) cannotApply(format string, args ...any) {
+	d.cannot = append(d.cannot, fmt.Sprintf(format, args...))
+}
+
+// intField compares an integer field and, if it drifted, sets it.
+func (d *differ) intField(field string, want *float64, have, pending *int32, set **int32) {
+	w := int32Ptr(want)
+	if w == nil || aws.ToInt32(have) == *w || (pending != nil && *pending == *w) {
+		return
+	}
+	*set = w
+	d.drift(field)
+}
+
+// boolField compares a boolean field and, if it drifted, sets it.
+func (d *differ) boolField(field string, want, have, pending *bool, set **bool) {
+	if want == nil || aws.ToBool(have) == *want || (pending != nil && *pending == *want) {
+		return
+	}
+	*set = want
+	d.drift(field)
+}
+
+// stringField compares a string field ignoring case, since AWS lower-cases
+// names, classes and windows, and, if it drifted, sets it.
+func (d *differ) stringField(field string, want, have, pending *string, set **string) {
+	if want == nil || equalFold(want, have) || (pending != nil && equalFold(want, pending)) {
+		return
+	}
+	*set = want
+	d.drift(field)
+}
+
+func (d *differ) compare(p v1beta1.InstanceParameters) {
+	db, pend, in := d.db, d.pending, &d.in
+
+	d.storage(p)
+	d.stringField("instanceClass", p.InstanceClass, db.DBInstanceClass, pend.DBInstanceClass, &in.DBInstanceClass)
+	d.engineVersion(p)
+	d.intField("backupRetentionPeriod", p.BackupRetentionPeriod, db.BackupRetentionPeriod, pend.BackupRetentionPeriod, &in.BackupRetentionPeriod)
+	d.stringField("backupWindow", p.BackupWindow, db.PreferredBackupWindow, nil, &in.PreferredBackupWindow)
+	d.stringField("maintenanceWindow", p.MaintenanceWindow, db.PreferredMaintenanceWindow, nil, &in.PreferredMaintenanceWindow)
+	d.stringField("caCertIdentifier", p.CACertIdentifier, db.CACertificateIdentifier, pend.CACertificateIdentifier, &in.CACertificateIdentifier)
+	d.boolField("copyTagsToSnapshot", p.CopyTagsToSnapshot, db.CopyTagsToSnapshot, nil, &in.CopyTagsToSnapshot)
+	d.boolField("deletionProtection", p.DeletionProtection, db.DeletionProtection, nil, &in.DeletionProtection)
+	d.boolField("autoMinorVersionUpgrade", p.AutoMinorVersionUpgrade, db.AutoMinorVersionUpgrade, nil, &in.AutoMinorVersionUpgrade)
+	d.boolField("multiAz", p.MultiAZ, db.MultiAZ, pend.MultiAZ, &in.MultiAZ)
+	d.boolField("publiclyAccessible", p.PubliclyAccessible, db.PubliclyAccessible, nil, &in.PubliclyAccessible)
+	d.boolField("iamDatabaseAuthenticationEnabled", p.IAMDatabaseAuthenticationEnabled, db.IAMDatabaseAuthenticationEnabled, pend.IAMDatabaseAuthenticationEnabled, &in.EnableIAMDatabaseAuthentication)
+	d.boolField("performanceInsightsEnabled", p.PerformanceInsightsEnabled, db.PerformanceInsightsEnabled, nil, &in.EnablePerformanceInsights)
+	d.boolField("customerOwnedIpEnabled", p.CustomerOwnedIPEnabled, db.CustomerOwnedIpEnabled, nil, &in.EnableCustomerOwnedIp)
+	d.boolField("dedicatedLogVolume", p.DedicatedLogVolume, db.DedicatedLogVolume, pend.DedicatedLogVolume, &in.DedicatedLogVolume)
+	d.intField("iops", p.Iops, db.Iops, pend.Iops, &in.Iops)
+	d.intField("storageThroughput", p.StorageThroughput, db.StorageThroughput, pend.StorageThroughput, &in.StorageThroughput)
+	d.intField("maxAllocatedStorage", p.MaxAllocatedStorage, db.MaxAllocatedStorage, nil, &in.MaxAllocatedStorage)
+	d.intField("monitoringInterval", p.MonitoringInterval, db.MonitoringInterval, nil, &in.MonitoringInterval)
+	d.intField("performanceInsightsRetentionPeriod", p.PerformanceInsightsRetentionPeriod, db.PerformanceInsightsRetentionPeriod, nil, &in.PerformanceInsightsRetentionPeriod)
+	d.intField("port", p.Port, observedPort(db), pend.Port, &in.DBPortNumber)
+	d.stringField("storageType", p.StorageType, db.StorageType, pend.StorageType, &in.StorageType)
+	d.stringField("networkType", p.NetworkType, db.NetworkType, nil, &in.NetworkType)
+	d.stringField("licenseModel", p.LicenseModel, db.LicenseModel, pend.LicenseModel, &in.LicenseModel)
+	d.stringField("engineLifecycleSupport", p.EngineLifecycleSupport, db.EngineLifecycleSupport, nil, &in.EngineLifecycleSupport)
+	d.stringField("monitoringRoleArn", p.MonitoringRoleArn, db.MonitoringRoleArn, nil, &in.MonitoringRoleArn)
+	d.stringField("dbSubnetGroupName", p.DBSubnetGroupName, observedSubnetGroup(db), pend.DBSubnetGroupName, &in.DBSubnetGroupName)
+	d.stringField("parameterGroupName", p.ParameterGroupName, observedParameterGroup(db), nil, &in.DBParameterGroupName)
+	d.stringField("optionGroupName", p.OptionGroupName, observedOptionGroup(db), nil, &in.OptionGroupName)
+	if p.DatabaseInsightsMode != nil && !strings.EqualFold(*p.DatabaseInsightsMode, string(db.DatabaseInsightsMode)) {
+		in.DatabaseInsightsMode = types.DatabaseInsightsMode(*p.DatabaseInsightsMode)
+		d.drift("databaseInsightsMode")
+	}
+	if p.ReplicaMode != nil && !strings.EqualFold(*p.ReplicaMode, string(db.ReplicaMode)) {
+		in.ReplicaMode = types.ReplicaMode(*p.ReplicaMode)
+		d.drift("replicaMode")
+	}
+	if p.PerformanceInsightsKMSKeyID != nil && !sameKey(*p.PerformanceInsightsKMSKeyID, aws.ToString(db.PerformanceInsightsKMSKeyId)) {
+		in.PerformanceInsightsKMSKeyId = p.PerformanceInsightsKMSKeyID
+		d.drift("performanceInsightsKmsKeyId")
+	}
+	if p.VPCSecurityGroupIDs != nil && !sameSet(stringValues(p.VPCSecurityGroupIDs), observedVPCSecurityGroups(db)) {
+		in.VpcSecurityGroupIds = stringValues(p.VPCSecurityGroupIDs)
+		d.drift("vpcSecurityGroupIds")
+	}
+	if p.SecurityGroupNames != nil && !sameSet(stringValues(p.SecurityGroupNames), observedDBSecurityGroups(db)) {
+		in.DBSecurityGroups = stringValues(p.SecurityGroupNames)
+		d.drift("securityGroupNames")
+	}
+	d.logExports(p)
+	d.masterPassword(p)
+	d.domain(p)
+	d.createOnly(p)
+}
+
+// storage compares allocated storage. RDS can grow storage but never shrink
+// it, and storage autoscaling (maxAllocatedStorage) grows it by itself, so
+// only a request for more storage is drift.
+func (d *differ) storage(p v1beta1.InstanceParameters) {
+	want, have := int32Ptr(p.AllocatedStorage), aws.ToInt32(d.db.AllocatedStorage)
+	if want == nil || *want == have || (d.pending.AllocatedStorage != nil && *d.pending.AllocatedStorage == *want) {
+		return
+	}
+	if *want < have {
+		if p.MaxAllocatedStorage == nil {
+			d.cannotApply("allocatedStorage: RDS cannot shrink storage from %d to %d GiB", have, *want)
+		}
+		return
+	}
+	d.in.AllocatedStorage = want
+	d.drift("allocatedStorage")
+}
+
+// engineVersion compares the engine version. A requested prefix ("16") is
+// met by any version it covers; a newer actual version is not drift, since
+// AWS upgrades minor versions by itself and RDS cannot downgrade.
+func (d *differ) engineVersion(p v1beta1.InstanceParameters) {
+	want, have := aws.ToString(p.EngineVersion), aws.ToString(d.db.EngineVersion)
+	if want == "" || versionCovers(want, have) || versionCovers(want, aws.ToString(d.pending.EngineVersion)) {
+		return
+	}
+	if compareVersions(have, want) > 0 {
+		autoMinor := aws.ToBool(d.db.AutoMinorVersionUpgrade)
+		if !(autoMinor && sameMajor(have, want)) {
+			d.cannotApply("engineVersion: the instance runs %s, newer than the requested %s, and RDS cannot downgrade", have, want)
+		}
+		return
+	}
+	d.in.EngineVersion = p.EngineVersion
+	if !sameMajor(have, want) {
+		d.in.AllowMajorVersionUpgrade = p.AllowMajorVersionUpgrade
+	}
+	d.drift("engineVersion")
+}
+
+// logExports compares the CloudWatch Logs exports as sets, counting exports
+// already pending as done.
+func (d *differ) logExports(p v1beta1.InstanceParameters) {
+	if p.EnabledCloudwatchLogsExports == nil {
+		return
+	}
+	want := stringValues(p.EnabledCloudwatchLogsExports)
+	have := map[string]bool{}
+	for _, l := range d.db.EnabledCloudwatchLogsExports {
+		have[l] = true
+	}
+	if pl := d.pending.PendingCloudwatchLogsExports; pl != nil {
+		for _, l := range pl.LogTypesToEnable {
+			have[l] = true
+		}
+		for _, l := range pl.LogTypesToDisable {
+			delete(have, l)
+		}
+	}
+	cfg := &types.CloudwatchLogsExportConfiguration{}
+	wanted := map[string]bool{}
+	for _, l := range want {
+		wanted[l] = true
+		if !have[l] {
+			cfg.EnableLogTypes = append(cfg.EnableLogTypes, l)
+		}
+	}
+	for l := range have {
+		if !wanted[l] {
+			cfg.DisableLogTypes = append(cfg.DisableLogTypes, l)
+		}
+	}
+	if len(cfg.EnableLogTypes)+len(cfg.DisableLogTypes) == 0 {
+		return
+	}
+	sort.Strings(cfg.EnableLogTypes)
+	sort.Strings(cfg.DisableLogTypes)
+	d.in.CloudwatchLogsExportConfiguration = cfg
+	d.drift("enabledCloudwatchLogsExports")
+}
+
+// masterPassword compares who manages the master password.
+func (d *differ) masterPassword(p v1beta1.InstanceParameters) {
+	managed := d.db.MasterUserSecret != nil
+	if p.ManageMasterUserPassword != nil && *p.ManageMasterUserPassword != managed {
+		d.in.ManageMasterUserPassword = p.ManageMasterUserPassword
+		if *p.ManageMasterUserPassword {
+			d.in.MasterUserSecretKmsKeyId = p.MasterUserSecretKMSKeyID
+		} else {
+			d.needsPassword = true
+		}
+		d.drift("manageMasterUserPassword")
+		return
+	}
+	if managed && p.MasterUserSecretKMSKeyID != nil && !sameKey(*p.MasterUserSecretKMSKeyID, aws.ToString(d.db.MasterUserSecret.KmsKeyId)) {
+		d.in.ManageMasterUserPassword = aws.Bool(true)
+		d.in.MasterUserSecretKmsKeyId = p.MasterUserSecretKMSKeyID
+		d.drift("masterUserSecretKmsKeyId")
+	}
+}
+
+// domain compares Active Directory membership as one unit, since RDS takes
+// its fields together.
+func (d *differ) domain(p v1beta1.InstanceParameters) {
+	if p.Domain == nil && p.DomainFqdn == nil {
+		return
+	}
+	var have types.DomainMembership
+	if len(d.db.DomainMemberships) > 0 {
+		have = d.db.DomainMemberships[0]
+	}
+	if equalFold(p.Domain, have.Domain) && equalFold(p.DomainFqdn, have.FQDN) &&
+		(p.DomainIAMRoleName == nil || equalFold(p.DomainIAMRoleName, have.IAMRoleName)) &&
+		(p.DomainOu == nil || equalFold(p.DomainOu, have.OU)) {
+		return
+	}
+	d.in.Domain, d.in.DomainFqdn, d.in.DomainOu = p.Domain, p.DomainFqdn, p.DomainOu
+	d.in.DomainIAMRoleName, d.in.DomainAuthSecretArn = p.DomainIAMRoleName, p.DomainAuthSecretArn
+	d.in.DomainDnsIps = stringValues(p.DomainDNSIps)
+	d.drift("domain")
+}
+
+// createOnly reports differences in fields RDS sets only at creation.
+func (d *differ) createOnly(p v1beta1.InstanceParameters) {
+	db := d.db
+	check := func(field string, want, have *string) {
+		if want != nil && have != nil && !strings.EqualFold(*want, *have) {
+			d.cannotApply("%s: the instance has %q; RDS sets it only at creation", field, *have)
+		}
+	}
+	check("engine", p.Engine, db.Engine)
+	check("dbName", DBName(p), db.DBName)
+	check("username", p.Username, db.MasterUsername)
+	check("characterSetName", p.CharacterSetName, db.CharacterSetName)
+	check("ncharCharacterSetName", p.NcharCharacterSetName, db.NcharCharacterSetName)
+	check("timezone", p.Timezone, db.Timezone)
+	check("backupTarget", p.BackupTarget, db.BackupTarget)
+	check("customIamInstanceProfile", p.CustomIAMInstanceProfile, db.CustomIamInstanceProfile)
+	if !aws.ToBool(db.MultiAZ) {
+		// A Multi-AZ instance changes zone on failover; that is not drift.
+		check("availabilityZone", p.AvailabilityZone, db.AvailabilityZone)
+	}
+	if p.StorageEncrypted != nil && *p.StorageEncrypted != aws.ToBool(db.StorageEncrypted) {
+		d.cannotApply("storageEncrypted: the instance has %t; RDS sets it only at creation", aws.ToBool(db.StorageEncrypted))
+	}
+	if p.KMSKeyID != nil && db.KmsKeyId != nil && !sameKey(*p.KMSKeyID, *db.KmsKeyId) {
+		d.cannotApply("kmsKeyId: the instance is encrypted with %q; RDS sets it only at creation", *db.KmsKeyId)
+	}
+}
+
+// sameKey reports whether two KMS key references may name the same key: AWS
+// reports ARNs where users often write key IDs. An alias cannot be resolved
+// without KMS, so it is taken as matching.
+func sameKey(want, have string) bool {
+	if strings.HasPrefix(want, "alias/") || strings.Contains(want, ":alias/") {
+		return true
+	}
+	return want == have || strings.HasSuffix(have, "/"+want) || strings.HasSuffix(want, "/"+have)
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	as, bs := append([]string{}, a...), append([]string{}, b...)
+	sort.Strings(as)
+	sort.Strings(bs)
+	for i := range as {
+		if as[i] != bs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func observedPort(db types.DBInstance) *int32 {
+	if db.Endpoint != nil && db.Endpoint.Port != nil {
+		return db.Endpoint.Port
+	}
+	return db.DbInstancePort
+}
+
+func observedSubnetGroup(db types.DBInstance) *string {
+	if db.DBSubnetGroup == nil {
+		return nil
+	}
+	return db.DBSubnetGroup.DBSubnetGroupName
+}
+
+func observedParameterGroup(db types.DBInstance) *string {
+	if len(db.DBParameterGroups) == 0 {
+		return nil
+	}
+	return db.DBParameterGroups[0].DBParameterGroupName
+}
+
+func observedOptionGroup(db types.DBInstance) *string {
+	if len(db.OptionGroupMemberships) == 0 {
+		return nil
+	}
+	return db.OptionGroupMemberships[0].OptionGroupName
+}
+
+func observedVPCSecurityGroups(db types.DBInstance) []string {
+	out := make([]string, 0, len(db.VpcSecurityGroups))
+	for _, sg := range db.VpcSecurityGroups {
+		out = append(out, aws.ToString(sg.VpcSecurityGroupId))
+	}
+	return out
+}
+
+func observedDBSecurityGroups(db types.DBInstance) []string {
+	out := make([]string, 0, len(db.DBSecurityGroups))
+	for _, sg := range db.DBSecurityGroups {
+		out = append(out, aws.ToString(sg.DBSecurityGroupName))
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+package rdsinstance
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+// LateInitialize fills spec fields the user left unset with the values AWS
+// chose, so that defaults are visible and not mistaken for drift. A field set
+// in initProvider is left alone: the user asked for it to be applied at
+// creation and never enforced. It reports whether anything was filled.
+func LateInitialize(p *v1beta1.InstanceParameters, init v1beta1.InstanceInitParameters, db types.DBInstance) bool {
+	li := lateInit{}
+	li.float(&p.AllocatedStorage, init.AllocatedStorage, db.AllocatedStorage)
+	li.boolean(&p.AutoMinorVersionUpgrade, init.AutoMinorVersionUpgrade, db.AutoMinorVersionUpgrade)
+	li.float(&p.BackupRetentionPeriod, init.BackupRetentionPeriod, db.BackupRetentionPeriod)
+	li.str(&p.BackupWindow, init.BackupWindow, db.PreferredBackupWindow)
+	li.str(&p.CACertIdentifier, init.CACertIdentifier, db.CACertificateIdentifier)
+	li.boolean(&p.CopyTagsToSnapshot, init.CopyTagsToSnapshot, db.CopyTagsToSnapshot)
+	li.str(&p.DBSubnetGroupName, init.DBSubnetGroupName, observedSubnetGroup(db))
+	li.boolean(&p.DeletionProtection, init.DeletionProtection, db.DeletionProtection)
+	li.str(&p.Engine, init.Engine, db.Engine)
+	li.str(&p.EngineVersion, init.EngineVersion, db.EngineVersion)
+	li.boolean(&p.IAMDatabaseAuthenticationEnabled, init.IAMDatabaseAuthenticationEnabled, db.IAMDatabaseAuthenticationEnabled)
+	li.str(&p.InstanceClass, init.InstanceClass, db.DBInstanceClass)
+	li.float(&p.Iops, init.Iops, positive(db.Iops))
+	li.str(&p.KMSKeyID, init.KMSKeyID, db.KmsKeyId)
+	li.str(&p.LicenseModel, init.LicenseModel, db.LicenseModel)
+	li.str(&p.MaintenanceWindow, init.MaintenanceWindow, db.PreferredMaintenanceWindow)
+	li.float(&p.MonitoringInterval, init.MonitoringInterval, db.MonitoringInterval)
+	li.boolean(&p.MultiAZ, init.MultiAZ, db.MultiAZ)
+	li.str(&p.NetworkType, init.NetworkType, db.NetworkType)
+	li.str(&p.OptionGroupName, init.OptionGroupName, observedOptionGroup(db))
+	li.str(&p.ParameterGroupName, init.ParameterGroupName, observedParameterGroup(db))
+	li.boolean(&p.PerformanceInsightsEnabled, init.PerformanceInsightsEnabled, db.PerformanceInsightsEnabled)
+	li.float(&p.Port, init.Port, observedPort(db))
+	li.boolean(&p.PubliclyAccessible, init.PubliclyAccessible, db.PubliclyAccessible)
+	li.boolean(&p.StorageEncrypted, init.StorageEncrypted, db.StorageEncrypted)
+	li.float(&p.StorageThroughput, init.StorageThroughput, positive(db.StorageThroughput))
+	li.str(&p.StorageType, init.StorageType, db.StorageType)
+	li.str(&p.Username, init.Username, db.MasterUsername)
+	if p.DBName == nil && p.Name == nil && init.DBName == nil && init.Name == nil && db.DBName != nil {
+		p.DBName, li.changed = aws.String(*db.DBName), true
+	}
+	if p.VPCSecurityGroupIDs == nil && init.VPCSecurityGroupIDs == nil && len(db.VpcSecurityGroups) > 0 {
+		p.VPCSecurityGroupIDs, li.changed = stringPtrs(observedVPCSecurityGroups(db)), true
+	}
+	return li.changed
+}
+
+type lateInit struct{ changed bool }
+
+func (l *lateInit) str(spec **string, init, observed *string) {
+	if *spec == nil && init == nil && aws.ToString(observed) != "" {
+		*spec, l.changed = aws.String(*observed), true
+	}
+}
+
+func (l *lateInit) boolean(spec **bool, init, observed *bool) {
+	if *spec == nil && init == nil && observed != nil {
+		*spec, l.changed = aws.Bool(*observed), true
+	}
+}
+
+func (l *lateInit) float(spec **float64, init *float64, observed *int32) {
+	if *spec == nil && init == nil && observed != nil {
+		*spec, l.changed = floatPtr(observed), true
+	}
+}
+
+// positive hides zero values AWS reports for settings that do not apply,
+// such as IOPS of gp2 storage.
+func positive(i *int32) *int32 {
+	if i == nil || *i <= 0 {
+		return nil
+	}
+	return i
+}
