@@ -1,6 +1,8 @@
 package rdsinstance
 
 import (
+	"strings"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
@@ -32,8 +34,8 @@ func LateInitialize(p *v1beta1.InstanceParameters, init v1beta1.InstanceInitPara
 	li.float(&p.MonitoringInterval, init.MonitoringInterval, db.MonitoringInterval)
 	li.boolean(&p.MultiAZ, init.MultiAZ, db.MultiAZ)
 	li.str(&p.NetworkType, init.NetworkType, db.NetworkType)
-	li.str(&p.OptionGroupName, init.OptionGroupName, observedOptionGroup(db))
-	li.str(&p.ParameterGroupName, init.ParameterGroupName, observedParameterGroup(db))
+	li.str(&p.OptionGroupName, init.OptionGroupName, nonDefaultGroup(observedOptionGroup(db)))
+	li.str(&p.ParameterGroupName, init.ParameterGroupName, nonDefaultGroup(observedParameterGroup(db)))
 	li.boolean(&p.PerformanceInsightsEnabled, init.PerformanceInsightsEnabled, db.PerformanceInsightsEnabled)
 	li.float(&p.Port, init.Port, observedPort(db))
 	li.boolean(&p.PubliclyAccessible, init.PubliclyAccessible, db.PubliclyAccessible)
@@ -77,4 +79,15 @@ func positive(i *int32) *int32 {
 		return nil
 	}
 	return i
+}
+
+// nonDefaultGroup hides AWS's default parameter and option groups
+// (default.postgres16, default:postgres-16). They belong to one engine
+// version: pinning one in the spec would block the next major upgrade, which
+// must move to the next version's default group.
+func nonDefaultGroup(name *string) *string {
+	if n := aws.ToString(name); strings.HasPrefix(n, "default.") || strings.HasPrefix(n, "default:") {
+		return nil
+	}
+	return name
 }

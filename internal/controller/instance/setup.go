@@ -63,6 +63,11 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		// CreateDBInstance and recording its result is safe: the next
 		// observation finds the instance instead of creating another.
 		managed.WithDeterministicExternalName(true),
+		// No creation grace period: DescribeDBInstances sees an instance as
+		// soon as CreateDBInstance returns, and a repeated create of an
+		// existing identifier is harmless (see Create). A grace period would
+		// only delay noticing that a just-created instance was deleted.
+		managed.WithCreationGracePeriod(0),
 		managed.WithLogger(o.Logger.WithValues("controller", name)),
 		managed.WithRecorder(recorder),
 		managed.WithPollInterval(o.PollInterval),

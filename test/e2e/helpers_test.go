@@ -1,0 +1,138 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	ktypes "k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+const waitTimeout = 60 * time.Second
+
+// eventually polls cond until it holds or the timeout passes, then fails
+// the test with the last explanation cond gave.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	last := ""
+	for {
+		ok, why := cond()
+		if ok {
+			return
+		}
+		last = why
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not so after %s: %s", what, timeout, last)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// applyFile creates the objects of a YAML file as written.
+func applyFile(t *testing.T, path string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(env.Root, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &v1beta1.Instance{}
+	if err := yaml.UnmarshalStrict(raw, in); err != nil {
+		t.Fatalf("%s does not parse as an Instance: %v", path, err)
+	}
+	if err := env.Kube.Create(context.Background(), in); err != nil {
+		t.Fatalf("cannot apply %s: %v", path, err)
+	}
+}
+
+func getInstance(t *testing.T, name string) *v1beta1.Instance {
+	t.Helper()
+	in := &v1beta1.Instance{}
+	if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, in); err != nil {
+		t.Fatalf("cannot get Instance %s: %v", name, err)
+	}
+	return in
+}
+
+func condition(in *v1beta1.Instance, ct xpv2.ConditionType) xpv2.Condition {
+	return in.Status.GetCondition(ct)
+}
+
+// waitReadySynced waits until an Instance is Ready and Synced.
+func waitReadySynced(t *testing.T, name string) *v1beta1.Instance {
+	t.Helper()
+	var in *v1beta1.Instance
+	eventually(t, waitTimeout, "Instance "+name+" Ready and Synced", func() (bool, string) {
+		in = getInstance(t, name)
+		r, s := condition(in, xpv2.TypeReady), condition(in, xpv2.TypeSynced)
+		return r.Status == corev1.ConditionTrue && s.Status == corev1.ConditionTrue,
+			"Ready=" + string(r.Status) + " " + r.Message + "; Synced=" + string(s.Status) + " " + s.Message
+	})
+	return in
+}
+
+// waitSyncedError waits until an Instance's Synced condition is False with a
+// message containing want, and returns the message.
+func waitSyncedError(t *testing.T, name, want string) string {
+	t.Helper()
+	msg := ""
+	eventually(t, waitTimeout, "Instance "+name+" Synced=False mentioning "+want, func() (bool, string) {
+		s := condition(getInstance(t, name), xpv2.TypeSynced)
+		msg = s.Message
+		return s.Status == corev1.ConditionFalse && strings.Contains(s.Message, want), "Synced=" + string(s.Status) + ": " + s.Message
+	})
+	return msg
+}
+
+// describe returns the DB instance from the backend, or nil if it is gone.
+func describe(t *testing.T, id string) *types.DBInstance {
+	t.Helper()
+	out, err := env.RDS().DescribeDBInstances(context.Background(), &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)})
+	if err != nil {
+		if strings.Contains(err.Error(), "DBInstanceNotFound") {
+			return nil
+		}
+		t.Fatalf("cannot describe %s in the backend: %v", id, err)
+	}
+	return &out.DBInstances[0]
+}
+
+// deleteAndWaitGone deletes an Instance and waits until the object is gone.
+func deleteAndWaitGone(t *testing.T, name string) {
+	t.Helper()
+	in := &v1beta1.Instance{}
+	in.SetName(name)
+	if err := env.Kube.Delete(context.Background(), in); client.IgnoreNotFound(err) != nil {
+		t.Fatal(err)
+	}
+	eventually(t, waitTimeout, "Instance "+name+" deleted", func() (bool, string) {
+		err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, &v1beta1.Instance{})
+		return kerrors.IsNotFound(err), "still present"
+	})
+}
+
+func getSecret(t *testing.T, namespace, name string) *corev1.Secret {
+	t.Helper()
+	s := &corev1.Secret{}
+	if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Namespace: namespace, Name: name}, s); err != nil {
+		t.Fatalf("cannot get Secret %s/%s: %v", namespace, name, err)
+	}
+	return s
+}
+
+func itoa32(i *int32) string { return strconv.Itoa(int(aws.ToInt32(i))) }

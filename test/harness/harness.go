@@ -1,0 +1,292 @@
+// Package harness runs the provider against real parts: a kube-apiserver
+// and etcd (controller-runtime envtest) with the provider's CRDs, and an AWS
+// backend (moto by default). Tests drive it through Kubernetes and check
+// results in the backend with their own AWS client.
+package harness
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/go-logr/logr"
+	"go.uber.org/zap/zapcore"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/provider-rds/provider-rds/apis"
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
+	"github.com/provider-rds/provider-rds/internal/controller"
+	"github.com/provider-rds/provider-rds/internal/controller/instance"
+)
+
+// EnvProviderLog, when set, shows the provider's debug log in test output.
+const EnvProviderLog = "PROVIDER_RDS_TEST_LOG"
+
+// Defaults of the test environment.
+const (
+	ProviderNamespace     = "crossplane-system"
+	CredentialsSecretName = "aws-creds"
+	CredentialsSecretKey  = "credentials"
+	Region                = "ap-northeast-2"
+)
+
+// Env is a running control plane, AWS backend and provider.
+type Env struct {
+	Kube       client.Client
+	RESTConfig *rest.Config
+	Scheme     *runtime.Scheme
+	Backend    *Backend
+	Calls      *CallCounter
+	Root       string // the repository root
+
+	controlPlane *envtest.Environment
+	stopProvider context.CancelFunc
+	providerDone chan error
+}
+
+// Start starts the control plane and the backend. The provider is started
+// separately with StartProvider, so tests may also run without it.
+func Start(ctx context.Context) (*Env, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		return nil, fmt.Errorf("KUBEBUILDER_ASSETS is not set: run the tests with `make test`, or set it to the directory `make envtest-assets` prints")
+	}
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	if err := apis.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+
+	backend, err := StartBackend(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("harness: AWS backend: %s at %s\n", backend.Kind, backend.Endpoint)
+
+	cp := &envtest.Environment{
+		CRDDirectoryPaths:     []string{filepath.Join(root, "package", "crds")},
+		ErrorIfCRDPathMissing: true,
+		Scheme:                scheme,
+	}
+	cfg, err := cp.Start()
+	if err != nil {
+		backend.Stop()
+		return nil, fmt.Errorf("cannot start the control plane: %w", err)
+	}
+	kube, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		backend.Stop()
+		_ = cp.Stop()
+		return nil, err
+	}
+	e := &Env{Kube: kube, RESTConfig: cfg, Scheme: scheme, Backend: backend, Calls: NewCallCounter(), Root: root, controlPlane: cp}
+	if err := kube.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ProviderNamespace}}); err != nil {
+		e.Stop()
+		return nil, err
+	}
+	return e, nil
+}
+
+// ProviderOptions tune the in-process provider.
+type ProviderOptions struct {
+	PollInterval time.Duration
+}
+
+// StartProvider runs the provider's controllers in this process against the
+// control plane, as the provider binary would.
+func (e *Env) StartProvider(o ProviderOptions) error {
+	mgr, err := ctrl.NewManager(e.RESTConfig, ctrl.Options{
+		Scheme:  e.Scheme,
+		Metrics: metricsserver.Options{BindAddress: "0"},
+		Logger:  ctrl.Log.WithName("provider"),
+	})
+	if err != nil {
+		return err
+	}
+	log := logging.NewNopLogger()
+	if os.Getenv(EnvProviderLog) != "" {
+		zl := zap.New(zap.UseDevMode(true), zap.Level(zapcore.DebugLevel))
+		ctrl.SetLogger(zl)
+		log = logging.NewLogrLogger(zl.WithName("provider"))
+	} else {
+		ctrl.SetLogger(logr.Discard())
+	}
+	features := &feature.Flags{}
+	features.Enable(feature.EnableBetaManagementPolicies)
+	opts := instance.Options{
+		Options: xpcontroller.Options{
+			Logger:                  log,
+			GlobalRateLimiter:       ratelimiter.NewGlobal(100),
+			PollInterval:            o.PollInterval,
+			MaxConcurrentReconciles: 5,
+			Features:                features,
+		},
+		Sessions:  awsconfig.NewResolver(mgr.GetClient(), e.Calls),
+		Namespace: ProviderNamespace,
+	}
+	if err := controller.Setup(mgr, opts); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e.stopProvider = cancel
+	e.providerDone = make(chan error, 1)
+	go func() { e.providerDone <- mgr.Start(ctx) }()
+	return nil
+}
+
+// Stop stops everything the Env started.
+func (e *Env) Stop() {
+	if e.stopProvider != nil {
+		e.stopProvider()
+		<-e.providerDone
+	}
+	if e.controlPlane != nil {
+		_ = e.controlPlane.Stop()
+	}
+	e.Backend.Stop()
+}
+
+// CreateCredentialsSecret stores the backend's keys as an AWS shared
+// credentials document, as users keep them.
+func (e *Env) CreateCredentialsSecret(ctx context.Context) error {
+	doc := fmt.Sprintf("[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n", e.Backend.AccessKeyID, e.Backend.SecretAccessKey)
+	return e.Kube.Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ProviderNamespace, Name: CredentialsSecretName},
+		Data:       map[string][]byte{CredentialsSecretKey: []byte(doc)},
+	})
+}
+
+// EmulatorProviderConfig returns a ProviderConfig shaped exactly like the
+// one users copy for a local emulator: Secret credentials, a Static URL with
+// hostnameImmutable, and the four skip flags.
+func (e *Env) EmulatorProviderConfig(name string) *awsv1beta1.ProviderConfig {
+	return &awsv1beta1.ProviderConfig{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: awsv1beta1.ProviderConfigSpec{
+			Credentials: awsv1beta1.ProviderCredentials{
+				Source: xpv2.CredentialsSourceSecret,
+				CommonCredentialSelectors: xpv2.CommonCredentialSelectors{SecretRef: &xpv2.SecretKeySelector{
+					SecretReference: xpv2.SecretReference{Namespace: ProviderNamespace, Name: CredentialsSecretName},
+					Key:             CredentialsSecretKey,
+				}},
+			},
+			Endpoint: &awsv1beta1.EndpointConfig{
+				HostnameImmutable: aws.Bool(true),
+				URL:               awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeStatic, Static: aws.String(e.Backend.Endpoint)},
+			},
+			SkipCredsValidation:  true,
+			SkipMetadataAPICheck: true,
+			SkipRegionValidation: true,
+			SkipReqAccountID:     true,
+		},
+	}
+}
+
+// RDS returns a client that talks to the backend directly, for checking
+// results and making out-of-band changes.
+func (e *Env) RDS() *rds.Client {
+	return rds.New(rds.Options{
+		Region:       Region,
+		BaseEndpoint: aws.String(e.Backend.Endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(e.Backend.AccessKeyID, e.Backend.SecretAccessKey, ""),
+	})
+}
+
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// CallCounter counts the AWS calls the provider makes, by service and
+// operation and outcome.
+type CallCounter struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+// NewCallCounter returns an empty CallCounter.
+func NewCallCounter() *CallCounter { return &CallCounter{counts: map[string]int{}} }
+
+// ObserveCall implements awsconfig.CallObserver.
+func (c *CallCounter) ObserveCall(service, operation string, _ error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.counts[service+":"+operation]++
+}
+
+// Snapshot returns the counts so far.
+func (c *CallCounter) Snapshot() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int, len(c.counts))
+	for k, v := range c.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// Since returns the calls made after an earlier snapshot.
+func (c *CallCounter) Since(before map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range c.Snapshot() {
+		if d := v - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
+}
+
+// Format renders counts one per line, sorted, for messages.
+func Format(counts map[string]int) string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%d ", k, counts[k])
+	}
+	return strings.TrimSpace(b.String())
+}
