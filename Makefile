@@ -77,4 +77,5 @@ test: check-generate $(MOTO_SERVER) ## Run every test: unit tests, then end-to-e
 	go vet ./...
 	KUBEBUILDER_ASSETS="$$(K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) cluster/local/envtest-assets.sh)" \
 	MOTO_SERVER="$(MOTO_SERVER)" \
-	go test -count=1 -timeout 15m $(GO_TEST_FLAGS) ./...
+	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) ./... 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
+	@echo "All tests passed. Skipped tests, if any, are listed above as --- SKIP with their reason."

@@ -1,0 +1,56 @@
+package awsconfig
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/google/go-cmp/cmp"
+
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+)
+
+func TestEndpointOverrides(t *testing.T) {
+	static := func(url string, services ...string) *awsv1beta1.EndpointConfig {
+		return &awsv1beta1.EndpointConfig{Services: services, URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeStatic, Static: aws.String(url)}}
+	}
+	cases := map[string]struct {
+		ec      *awsv1beta1.EndpointConfig
+		want    map[string]string
+		wantErr string
+	}{
+		"None":        {},
+		"AllServices": {ec: static("http://127.0.0.1:4566"), want: map[string]string{"": "http://127.0.0.1:4566"}},
+		"Filtered":    {ec: static("http://127.0.0.1:4566", "RDS"), want: map[string]string{"rds": "http://127.0.0.1:4566"}},
+		"NoURL":       {ec: &awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeStatic}}, wantErr: "endpoint.url.static is required"},
+		"RelativeURL": {ec: static("localhost:4566"), wantErr: "is not an absolute URL"},
+		"Dynamic":     {ec: &awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeDynamic}}, wantErr: `endpoint.url.type "Dynamic" is not supported yet`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := endpointOverrides(tc.ec)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("want an error containing %q, got %v", tc.wantErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("-want, +got:\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSessionEndpointFor(t *testing.T) {
+	s := Session{endpoints: map[string]string{"sts": "http://sts.local"}}
+	if got := s.endpointFor(ServiceRDS); got != nil {
+		t.Errorf("rds is not in services: want no override, got %q", *got)
+	}
+	if got := aws.ToString(s.endpointFor(ServiceSTS)); got != "http://sts.local" {
+		t.Errorf("sts override: got %q", got)
+	}
+}

@@ -1,0 +1,251 @@
+package rdsinstance
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+// observed is a DB instance as DescribeDBInstances reports one.
+func observed(mods ...func(*types.DBInstance)) types.DBInstance {
+	db := types.DBInstance{
+		DBInstanceIdentifier:       aws.String("db"),
+		DBInstanceArn:              aws.String("arn:aws:rds:ap-northeast-2:123456789012:db:db"),
+		DBInstanceStatus:           aws.String("available"),
+		DBInstanceClass:            aws.String("db.r6g.large"),
+		Engine:                     aws.String("postgres"),
+		EngineVersion:              aws.String("16.4"),
+		AutoMinorVersionUpgrade:    aws.Bool(true),
+		AllocatedStorage:           aws.Int32(100),
+		StorageEncrypted:           aws.Bool(true),
+		StorageType:                aws.String("gp3"),
+		PreferredMaintenanceWindow: aws.String("mon:00:00-mon:03:00"),
+		PreferredBackupWindow:      aws.String("04:00-05:00"),
+		BackupRetentionPeriod:      aws.Int32(7),
+		MultiAZ:                    aws.Bool(false),
+		MasterUsername:             aws.String("postgres"),
+		DBParameterGroups:          []types.DBParameterGroupStatus{{DBParameterGroupName: aws.String("default.postgres16")}},
+		VpcSecurityGroups:          []types.VpcSecurityGroupMembership{{VpcSecurityGroupId: aws.String("sg-1")}, {VpcSecurityGroupId: aws.String("sg-2")}},
+		TagList:                    []types.Tag{{Key: aws.String("team"), Value: aws.String("data")}, {Key: aws.String("env"), Value: aws.String("prod")}},
+		Endpoint:                   &types.Endpoint{Address: aws.String("db.example"), Port: aws.Int32(5432)},
+	}
+	for _, m := range mods {
+		m(&db)
+	}
+	return db
+}
+
+var tags = map[string]string{"env": "prod", "team": "data"}
+
+func TestDiff(t *testing.T) {
+	type want struct {
+		fields []string
+		modify *rds.ModifyDBInstanceInput
+		add    []types.Tag
+		remove []string
+		cannot int
+	}
+	modify := func(m func(*rds.ModifyDBInstanceInput)) *rds.ModifyDBInstanceInput {
+		in := &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("db")}
+		m(in)
+		return in
+	}
+	cases := map[string]struct {
+		reason string
+		spec   v1beta1.InstanceParameters
+		db     types.DBInstance
+		tags   map[string]string
+		want   want
+	}{
+		"Unchanged": {
+			reason: "A spec that matches the instance is up to date.",
+			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.large"), AllocatedStorage: aws.Float64(100), EngineVersion: aws.String("16.4")},
+			db:     observed(),
+		},
+		"UnsetFieldsAreNotDrift": {
+			reason: "Defaults AWS chose for fields the user left unset are not drift.",
+			spec:   v1beta1.InstanceParameters{},
+			db:     observed(),
+		},
+		"StorageGrowth": {
+			reason: "More storage than the instance has is applied, honouring applyImmediately.",
+			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(200), ApplyImmediately: aws.Bool(true)},
+			db:     observed(),
+			want: want{fields: []string{"allocatedStorage"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.AllocatedStorage, in.ApplyImmediately = aws.Int32(200), aws.Bool(true)
+			})},
+		},
+		"StorageShrinkCannotApply": {
+			reason: "RDS cannot shrink storage: reported, never requested.",
+			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(50)},
+			db:     observed(),
+			want:   want{cannot: 1},
+		},
+		"StorageAutoscaled": {
+			reason: "Storage autoscaling grew the instance: not drift.",
+			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(50), MaxAllocatedStorage: aws.Float64(500)},
+			db:     observed(func(db *types.DBInstance) { db.MaxAllocatedStorage = aws.Int32(500) }),
+		},
+		"ClassCase": {
+			reason: "Instance class case differences are not drift.",
+			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("DB.R6G.LARGE")},
+			db:     observed(),
+		},
+		"ClassChanged": {
+			reason: "An out-of-band class change is corrected.",
+			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.large")},
+			db:     observed(func(db *types.DBInstance) { db.DBInstanceClass = aws.String("db.r6g.xlarge") }),
+			want:   want{fields: []string{"instanceClass"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.DBInstanceClass = aws.String("db.r6g.large") })},
+		},
+		"PendingValue": {
+			reason: "A value already pending in PendingModifiedValues is not drift.",
+			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge"), AllocatedStorage: aws.Float64(200)},
+			db: observed(func(db *types.DBInstance) {
+				db.PendingModifiedValues = &types.PendingModifiedValues{DBInstanceClass: aws.String("db.r6g.xlarge"), AllocatedStorage: aws.Int32(200)}
+			}),
+		},
+		"InFlight": {
+			reason: "While a modification is in flight nothing is modified.",
+			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge")},
+			db:     observed(func(db *types.DBInstance) { db.DBInstanceStatus = aws.String("modifying") }),
+		},
+		"BackingUp": {
+			reason: "Backing up is in flight too.",
+			spec:   v1beta1.InstanceParameters{BackupRetentionPeriod: aws.Float64(14)},
+			db:     observed(func(db *types.DBInstance) { db.DBInstanceStatus = aws.String("backing-up") }),
+		},
+		"VersionPrefix": {
+			reason: "A major or minor prefix is met by any version it covers.",
+			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("16")},
+			db:     observed(),
+		},
+		"AutoMinorUpgrade": {
+			reason: "A newer minor version, applied by AWS with autoMinorVersionUpgrade, is not drift.",
+			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("16.2")},
+			db:     observed(),
+		},
+		"NewerWithoutAutoMinor": {
+			reason: "A newer version without autoMinorVersionUpgrade cannot be downgraded: reported.",
+			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("16.2")},
+			db:     observed(func(db *types.DBInstance) { db.AutoMinorVersionUpgrade = aws.Bool(false) }),
+			want:   want{cannot: 1},
+		},
+		"VersionUpgrade": {
+			reason: "An older actual version is upgraded; a major upgrade passes allowMajorVersionUpgrade.",
+			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("17.1"), AllowMajorVersionUpgrade: aws.Bool(true)},
+			db:     observed(),
+			want: want{fields: []string{"engineVersion"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.EngineVersion, in.AllowMajorVersionUpgrade = aws.String("17.1"), aws.Bool(true)
+			})},
+		},
+		"PendingVersion": {
+			reason: "A version pending for the maintenance window is not drift.",
+			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("17.1")},
+			db: observed(func(db *types.DBInstance) {
+				db.PendingModifiedValues = &types.PendingModifiedValues{EngineVersion: aws.String("17.1")}
+			}),
+		},
+		"WindowCase": {
+			reason: "AWS lower-cases maintenance windows: not drift.",
+			spec:   v1beta1.InstanceParameters{MaintenanceWindow: aws.String("Mon:00:00-Mon:03:00")},
+			db:     observed(),
+		},
+		"SecurityGroupOrder": {
+			reason: "Security group order does not matter.",
+			spec:   v1beta1.InstanceParameters{VPCSecurityGroupIDs: []*string{aws.String("sg-2"), aws.String("sg-1")}},
+			db:     observed(),
+		},
+		"SecurityGroupsChanged": {
+			reason: "A changed security group set is applied whole.",
+			spec:   v1beta1.InstanceParameters{VPCSecurityGroupIDs: []*string{aws.String("sg-3")}},
+			db:     observed(),
+			want:   want{fields: []string{"vpcSecurityGroupIds"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.VpcSecurityGroupIds = []string{"sg-3"} })},
+		},
+		"TagOrder": {
+			reason: "Tag order does not matter.",
+			db:     observed(func(db *types.DBInstance) { db.TagList[0], db.TagList[1] = db.TagList[1], db.TagList[0] }),
+		},
+		"TagsChanged": {
+			reason: "Tags are added, changed and removed to match.",
+			db:     observed(),
+			tags:   map[string]string{"env": "staging", "owner": "me"},
+			want: want{
+				add:    []types.Tag{{Key: aws.String("env"), Value: aws.String("staging")}, {Key: aws.String("owner"), Value: aws.String("me")}},
+				remove: []string{"team"},
+			},
+		},
+		"CreateOnlyFields": {
+			reason: "Fields RDS sets only at creation are reported, not modified.",
+			spec:   v1beta1.InstanceParameters{StorageEncrypted: aws.Bool(false), Engine: aws.String("mysql"), Username: aws.String("admin")},
+			db:     observed(),
+			want:   want{cannot: 3},
+		},
+		"KMSKeyIDvsARN": {
+			reason: "A key ID matches the ARN AWS reports.",
+			spec:   v1beta1.InstanceParameters{KMSKeyID: aws.String("1234abcd-12ab")},
+			db: observed(func(db *types.DBInstance) {
+				db.KmsKeyId = aws.String("arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab")
+			}),
+		},
+		"LogExports": {
+			reason: "Log exports are compared as sets and changed by difference.",
+			spec:   v1beta1.InstanceParameters{EnabledCloudwatchLogsExports: []*string{aws.String("upgrade"), aws.String("postgresql")}},
+			db: observed(func(db *types.DBInstance) {
+				db.EnabledCloudwatchLogsExports = []string{"postgresql", "iam-db-auth-error"}
+			}),
+			want: want{fields: []string{"enabledCloudwatchLogsExports"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.CloudwatchLogsExportConfiguration = &types.CloudwatchLogsExportConfiguration{EnableLogTypes: []string{"upgrade"}, DisableLogTypes: []string{"iam-db-auth-error"}}
+			})},
+		},
+		"StopManagedPassword": {
+			reason: "Taking the password back from AWS needs a password.",
+			spec:   v1beta1.InstanceParameters{ManageMasterUserPassword: aws.Bool(false)},
+			db: observed(func(db *types.DBInstance) {
+				db.MasterUserSecret = &types.MasterUserSecret{SecretArn: aws.String("arn")}
+			}),
+			want: want{fields: []string{"manageMasterUserPassword"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.ManageMasterUserPassword = aws.Bool(false) })},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			desired := tc.tags
+			if desired == nil {
+				desired = tags
+			}
+			got := Diff(tc.spec, tc.db, desired)
+			opts := []cmp.Option{cmpopts.IgnoreUnexported(rds.ModifyDBInstanceInput{}, types.Tag{}, types.CloudwatchLogsExportConfiguration{}), cmpopts.EquateEmpty()}
+			if diff := cmp.Diff(tc.want.fields, got.Fields, opts...); diff != "" {
+				t.Errorf("%s\nFields: -want, +got:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.modify, got.Modify, opts...); diff != "" {
+				t.Errorf("%s\nModify: -want, +got:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.add, got.TagsToAdd, opts...); diff != "" {
+				t.Errorf("%s\nTagsToAdd: -want, +got:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(tc.want.remove, got.TagsToRemove, opts...); diff != "" {
+				t.Errorf("%s\nTagsToRemove: -want, +got:\n%s", tc.reason, diff)
+			}
+			if len(got.CannotApply) != tc.want.cannot {
+				t.Errorf("%s\nCannotApply: want %d, got %q", tc.reason, tc.want.cannot, got.CannotApply)
+			}
+			if wantUpToDate := tc.want.modify == nil && tc.want.add == nil && tc.want.remove == nil; got.UpToDate() != wantUpToDate {
+				t.Errorf("%s\nUpToDate: want %t, got %t", tc.reason, wantUpToDate, got.UpToDate())
+			}
+		})
+	}
+}
+
+func TestDiffNeedsPasswordWhenAWSStopsManagingIt(t *testing.T) {
+	got := Diff(v1beta1.InstanceParameters{ManageMasterUserPassword: aws.Bool(false)},
+		observed(func(db *types.DBInstance) { db.MasterUserSecret = &types.MasterUserSecret{} }), tags)
+	if !got.NeedsPassword {
+		t.Error("NeedsPassword: want true when manageMasterUserPassword turns false")
+	}
+}

@@ -1,0 +1,49 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/test/harness"
+)
+
+// With nothing changed, the provider makes no mutating AWS call and at most
+// one DescribeDBInstances per resource per poll.
+func TestSteadyStateMakesNoMutatingCalls(t *testing.T) {
+	for _, name := range []string{"steady-a", "steady-b", "steady-c"} {
+		in := newInstance(name, providerConfigName)
+		in.Spec.ForProvider.Tags = map[string]*string{"team": ptr("data"), "env": ptr("test")}
+		createInstance(t, in)
+	}
+	for _, name := range []string{"steady-a", "steady-b", "steady-c"} {
+		waitReadySynced(t, name)
+	}
+	// Let late initialisation and the first polls settle.
+	time.Sleep(pollInterval + time.Second)
+
+	l := &v1beta1.InstanceList{}
+	if err := env.Kube.List(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	const polls = 4
+	before := env.Calls.Snapshot()
+	time.Sleep(polls * pollInterval)
+	calls := env.Calls.Since(before)
+
+	for call, n := range calls {
+		if !strings.HasPrefix(call, "rds:Describe") {
+			t.Errorf("steady state made %d %s calls: %s", n, call, harness.Format(calls))
+		}
+	}
+	if max := len(l.Items) * (polls + 1); calls["rds:DescribeDBInstances"] > max {
+		t.Errorf("DescribeDBInstances over %d polls of %d Instances: want at most %d, got %d", polls, len(l.Items), max, calls["rds:DescribeDBInstances"])
+	}
+	if calls["rds:DescribeDBInstances"] == 0 {
+		t.Error("no DescribeDBInstances at all: the provider is not polling")
+	}
+}
+
+func ptr(s string) *string { return &s }
