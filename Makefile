@@ -20,6 +20,7 @@ CONTROLLER_GEN := $(CACHE_DIR)/bin/controller-gen-$(CONTROLLER_GEN_VERSION)
 ANGRYJET       := $(CACHE_DIR)/bin/angryjet-$(ANGRYJET_VERSION)
 MOTO_VENV      := $(CACHE_DIR)/moto-$(MOTO_VERSION)
 MOTO_SERVER    := $(MOTO_VENV)/bin/moto_server
+MOTO_READY     := $(MOTO_VENV)/.ready
 ENVTEST_ASSETS := $(CACHE_DIR)/envtest/k8s-$(K8S_VERSION)_etcd-$(ETCD_VERSION)
 
 GO_TEST_FLAGS ?=
@@ -54,15 +55,16 @@ envtest-assets: ## Build (once) kube-apiserver, etcd and kubectl; print the KUBE
 	@K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) cluster/local/envtest-assets.sh
 
 .PHONY: moto
-moto: $(MOTO_SERVER) ## Create (once) the virtualenv with the pinned moto server; print its path.
+moto: $(MOTO_READY) ## Create (once) the virtualenv with the pinned moto server; print its path.
 	@echo $(MOTO_SERVER)
 
-$(MOTO_SERVER):
-	python3 -m venv $(MOTO_VENV).tmp
-	$(MOTO_VENV).tmp/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)'
-	rm -rf $(MOTO_VENV) && mv $(MOTO_VENV).tmp $(MOTO_VENV)
-	# a virtualenv records its own path; recreate it in place so scripts point at the final folder
-	python3 -m venv --upgrade $(MOTO_VENV) >/dev/null
+# The marker is written last, so an interrupted install is redone. The
+# virtualenv is built in place: its scripts record their own path.
+$(MOTO_READY):
+	rm -rf $(MOTO_VENV)
+	python3 -m venv $(MOTO_VENV)
+	$(MOTO_VENV)/bin/pip install --quiet --disable-pip-version-check 'moto[server]==$(MOTO_VERSION)'
+	touch $@
 
 $(CONTROLLER_GEN):
 	hack/go-build-pinned.sh $@ sigs.k8s.io/controller-tools/cmd/controller-gen sigs.k8s.io/controller-tools@$(CONTROLLER_GEN_VERSION)
@@ -73,7 +75,7 @@ $(ANGRYJET):
 ##@ Tests
 
 .PHONY: test
-test: check-generate $(MOTO_SERVER) ## Run every test: unit tests, then end-to-end tests on a real control plane and AWS emulator.
+test: check-generate $(MOTO_READY) ## Run every test: unit tests, then end-to-end tests on a real control plane and AWS emulator.
 	go vet ./...
 	KUBEBUILDER_ASSETS="$$(K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) cluster/local/envtest-assets.sh)" \
 	MOTO_SERVER="$(MOTO_SERVER)" \

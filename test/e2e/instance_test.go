@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
@@ -28,6 +29,14 @@ func TestMinimalManifestCreatesDatabase(t *testing.T) {
 	}
 	if aws.ToInt32(db.AllocatedStorage) != 100 || !aws.ToBool(db.StorageEncrypted) {
 		t.Errorf("storage: want 100 GiB encrypted, got %d GiB encrypted=%t", aws.ToInt32(db.AllocatedStorage), aws.ToBool(db.StorageEncrypted))
+	}
+	gotTags := map[string]string{}
+	for _, tag := range db.TagList {
+		gotTags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+	}
+	wantTags := map[string]string{"crossplane-kind": "instance.rds.aws.upbound.io", "crossplane-name": "production-db", "crossplane-providerconfig": "aws-provider"}
+	if diff := cmp.Diff(wantTags, gotTags); diff != "" {
+		t.Errorf("default tags: -want, +got:\n%s", diff)
 	}
 	if aws.ToString(db.MasterUsername) != "postgres" {
 		t.Errorf("master user: want the engine's conventional postgres, got %q", aws.ToString(db.MasterUsername))

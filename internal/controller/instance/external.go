@@ -312,9 +312,18 @@ func (e *external) Delete(ctx context.Context, mg resource.Managed) (managed.Ext
 
 func (e *external) Disconnect(context.Context) error { return nil }
 
-// desiredTags are the user's tags plus the Crossplane default tags.
+// desiredTags are the user's tags plus the Crossplane default tags. They
+// are spelled out rather than taken from resource.GetExternalTags, which
+// reads the kind from TypeMeta, and typed objects from the cache have none.
 func desiredTags(cr *v1beta1.Instance) map[string]string {
-	return rdsinstance.DesiredTags(cr.Spec.ForProvider.Tags, resource.GetExternalTags(cr))
+	defaults := map[string]string{
+		resource.ExternalResourceTagKeyKind: strings.ToLower(v1beta1.InstanceGroupKind),
+		resource.ExternalResourceTagKeyName: cr.GetName(),
+	}
+	if ref := cr.GetProviderConfigReference(); ref != nil && ref.Name != "" {
+		defaults[resource.ExternalResourceTagKeyProvider] = ref.Name
+	}
+	return rdsinstance.DesiredTags(cr.Spec.ForProvider.Tags, defaults)
 }
 
 // ignoredFields lists spec fields that are accepted for compatibility with

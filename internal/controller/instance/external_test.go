@@ -1,0 +1,256 @@
+package instance
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+// fakeRDS answers Describe with a fixed instance and records mutating calls.
+// moto reports every instance available at once, so the in-between states
+// are covered here.
+type fakeRDS struct {
+	RDSAPI
+	db        *types.DBInstance
+	createErr error
+	deleteErr error
+	calls     []string
+	deleteIn  *rds.DeleteDBInstanceInput
+}
+
+func (f *fakeRDS) DescribeDBInstances(context.Context, *rds.DescribeDBInstancesInput, ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error) {
+	if f.db == nil {
+		return nil, &types.DBInstanceNotFoundFault{Message: aws.String("not found")}
+	}
+	return &rds.DescribeDBInstancesOutput{DBInstances: []types.DBInstance{*f.db}}, nil
+}
+
+func (f *fakeRDS) CreateDBInstance(context.Context, *rds.CreateDBInstanceInput, ...func(*rds.Options)) (*rds.CreateDBInstanceOutput, error) {
+	f.calls = append(f.calls, "CreateDBInstance")
+	return &rds.CreateDBInstanceOutput{}, f.createErr
+}
+
+func (f *fakeRDS) ModifyDBInstance(_ context.Context, in *rds.ModifyDBInstanceInput, _ ...func(*rds.Options)) (*rds.ModifyDBInstanceOutput, error) {
+	f.calls = append(f.calls, "ModifyDBInstance")
+	return &rds.ModifyDBInstanceOutput{}, nil
+}
+
+func (f *fakeRDS) DeleteDBInstance(_ context.Context, in *rds.DeleteDBInstanceInput, _ ...func(*rds.Options)) (*rds.DeleteDBInstanceOutput, error) {
+	f.calls = append(f.calls, "DeleteDBInstance")
+	f.deleteIn = in
+	return &rds.DeleteDBInstanceOutput{}, f.deleteErr
+}
+
+func instanceWith(mods ...func(*v1beta1.Instance)) *v1beta1.Instance {
+	in := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "db", UID: "uid"}}
+	meta.SetExternalName(in, "db")
+	in.Spec.ForProvider = v1beta1.InstanceParameters{
+		Region: aws.String("ap-northeast-2"), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
+		ManageMasterUserPassword: aws.Bool(true),
+	}
+	for _, m := range mods {
+		m(in)
+	}
+	return in
+}
+
+func dbWith(status string, mods ...func(*types.DBInstance)) *types.DBInstance {
+	db := &types.DBInstance{
+		DBInstanceIdentifier: aws.String("db"), DBInstanceStatus: aws.String(status), DBInstanceClass: aws.String("db.t3.micro"),
+		Engine: aws.String("postgres"), DBInstanceArn: aws.String("arn"), MasterUserSecret: &types.MasterUserSecret{},
+		TagList: []types.Tag{
+			{Key: aws.String("crossplane-kind"), Value: aws.String("instance.rds.aws.upbound.io")},
+			{Key: aws.String("crossplane-name"), Value: aws.String("db")},
+		},
+	}
+	for _, m := range mods {
+		m(db)
+	}
+	return db
+}
+
+func newExternal(f *fakeRDS) *external {
+	return &external{rds: f, record: event.NewNopRecorder(), reports: newReports(), now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
+}
+
+func TestObserveStates(t *testing.T) {
+	cases := map[string]struct {
+		db       *types.DBInstance
+		spec     func(*v1beta1.Instance)
+		ready    xpv2.Condition
+		upToDate bool
+	}{
+		"Creating":  {db: dbWith("creating"), ready: xpv2.Creating(), upToDate: true},
+		"Available": {db: dbWith("available"), ready: xpv2.Available(), upToDate: true},
+		"ModifyingWithDrift": {
+			db:       dbWith("modifying"),
+			spec:     func(in *v1beta1.Instance) { in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large") },
+			ready:    xpv2.Available(),
+			upToDate: true,
+		},
+		"AvailableWithDrift": {
+			db:    dbWith("available"),
+			spec:  func(in *v1beta1.Instance) { in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large") },
+			ready: xpv2.Available(),
+		},
+		"Stopped": {db: dbWith("stopped"), ready: xpv2.Unavailable(), upToDate: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			cr := instanceWith()
+			if tc.spec != nil {
+				tc.spec(cr)
+			}
+			f := &fakeRDS{db: tc.db}
+			obs, err := newExternal(f).Observe(context.Background(), cr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !obs.ResourceExists {
+				t.Fatal("ResourceExists: want true")
+			}
+			if got := cr.Status.GetCondition(xpv2.TypeReady); got.Reason != tc.ready.Reason {
+				t.Errorf("Ready reason: want %s, got %s", tc.ready.Reason, got.Reason)
+			}
+			if obs.ResourceUpToDate != tc.upToDate {
+				t.Errorf("ResourceUpToDate: want %t, got %t (diff %q)", tc.upToDate, obs.ResourceUpToDate, obs.Diff)
+			}
+			if len(f.calls) != 0 {
+				t.Errorf("Observe made mutating calls: %v", f.calls)
+			}
+		})
+	}
+}
+
+func TestObserveRejectsInvalidIdentifier(t *testing.T) {
+	cr := instanceWith(func(in *v1beta1.Instance) { meta.SetExternalName(in, "my.db") })
+	_, err := newExternal(&fakeRDS{}).Observe(context.Background(), cr)
+	if err == nil || !strings.Contains(err.Error(), `external name "my.db" is not a valid DB instance identifier`) {
+		t.Errorf("want a clear identifier error, got %v", err)
+	}
+}
+
+func TestCreateIsIdempotent(t *testing.T) {
+	f := &fakeRDS{createErr: &types.DBInstanceAlreadyExistsFault{Message: aws.String("exists")}}
+	if _, err := newExternal(f).Create(context.Background(), instanceWith()); err != nil {
+		t.Errorf("a create that finds the instance already there must succeed, got %v", err)
+	}
+}
+
+func TestDelete(t *testing.T) {
+	cases := map[string]struct {
+		db           *types.DBInstance
+		spec         func(*v1beta1.Instance)
+		wantErr      string
+		wantCalls    []string
+		wantSnapshot string
+		wantSkip     bool
+	}{
+		"FinalSnapshotDerived": {
+			db:           dbWith("available"),
+			wantCalls:    []string{"DeleteDBInstance"},
+			wantSnapshot: "db-final-20260102-030405",
+		},
+		"FinalSnapshotNamed": {
+			db:           dbWith("available"),
+			spec:         func(in *v1beta1.Instance) { in.Spec.ForProvider.FinalSnapshotIdentifier = aws.String("keep-me") },
+			wantCalls:    []string{"DeleteDBInstance"},
+			wantSnapshot: "keep-me",
+		},
+		"SkipFinalSnapshot": {
+			db:        dbWith("available"),
+			spec:      func(in *v1beta1.Instance) { in.Spec.ForProvider.SkipFinalSnapshot = aws.Bool(true) },
+			wantCalls: []string{"DeleteDBInstance"},
+			wantSkip:  true,
+		},
+		"ReadReplica": {
+			db:        dbWith("available", func(db *types.DBInstance) { db.ReadReplicaSourceDBInstanceIdentifier = aws.String("src") }),
+			wantCalls: []string{"DeleteDBInstance"},
+			wantSkip:  true,
+		},
+		"AlreadyDeleting": {db: dbWith("deleting")},
+		"Protected": {
+			db:      dbWith("available", func(db *types.DBInstance) { db.DeletionProtection = aws.Bool(true) }),
+			spec:    func(in *v1beta1.Instance) { in.Spec.ForProvider.DeletionProtection = aws.Bool(true) },
+			wantErr: errDeletionProtected,
+		},
+		"ProtectionTurnedOff": {
+			db:           dbWith("available", func(db *types.DBInstance) { db.DeletionProtection = aws.Bool(true) }),
+			spec:         func(in *v1beta1.Instance) { in.Spec.ForProvider.DeletionProtection = aws.Bool(false) },
+			wantCalls:    []string{"ModifyDBInstance", "DeleteDBInstance"},
+			wantSnapshot: "db-final-20260102-030405",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			cr := instanceWith()
+			if tc.spec != nil {
+				tc.spec(cr)
+			}
+			f := &fakeRDS{db: tc.db}
+			e := newExternal(f)
+			e.passwords = passwords{kube: fake.NewClientBuilder().Build(), namespace: "crossplane-system"}
+			if _, err := e.Observe(context.Background(), cr); err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.Delete(context.Background(), cr)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("want error %q, got %v", tc.wantErr, err)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(f.calls, ",") != strings.Join(tc.wantCalls, ",") {
+				t.Errorf("calls: want %v, got %v", tc.wantCalls, f.calls)
+			}
+			if f.deleteIn == nil {
+				return
+			}
+			if got := aws.ToString(f.deleteIn.FinalDBSnapshotIdentifier); got != tc.wantSnapshot {
+				t.Errorf("final snapshot: want %q, got %q", tc.wantSnapshot, got)
+			}
+			if got := aws.ToBool(f.deleteIn.SkipFinalSnapshot); got != tc.wantSkip {
+				t.Errorf("SkipFinalSnapshot: want %t, got %t", tc.wantSkip, got)
+			}
+		})
+	}
+}
+
+func TestGeneratedSecretNameFits(t *testing.T) {
+	long := strings.Repeat("a", 253)
+	if got := GeneratedSecretName(long); len(got) > 253 || !strings.HasSuffix(got, "-master-password") {
+		t.Errorf("GeneratedSecretName of a 253-character name: got %d characters %q", len(got), got)
+	}
+	if got := GeneratedSecretName("production-db"); got != "production-db-master-password" {
+		t.Errorf("GeneratedSecretName: got %q", got)
+	}
+}
+
+func TestDefaultIdentifier(t *testing.T) {
+	in := instanceWith(func(in *v1beta1.Instance) { in.Spec.ForProvider.IdentifierPrefix = aws.String("app-") })
+	id, err := defaultIdentifier(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(id, "app-") || len(id) != len("app-")+26 || validIdentifier(id) != nil {
+		t.Errorf("identifier from prefix: got %q", id)
+	}
+	in.Spec.ForProvider.Identifier = aws.String("explicit")
+	if id, _ := defaultIdentifier(in); id != "explicit" {
+		t.Errorf("identifier wins over prefix: got %q", id)
+	}
+}
