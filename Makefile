@@ -35,6 +35,17 @@ help: ## List the targets.
 build: ## Build the provider binary into bin/provider.
 	CGO_ENABLED=0 go build -trimpath -o bin/provider ./cmd/provider
 
+.PHONY: demo
+demo: build $(MOTO_READY) ## The main job: run the provider on a local control plane and AWS emulator and create the example database (DEMO_ONCE=1 exits when it is ready).
+	go build -o bin/demo ./cluster/local/demo
+	KUBEBUILDER_ASSETS="$$(K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) cluster/local/envtest-assets.sh)" \
+	MOTO_SERVER="$(MOTO_SERVER)" PROVIDER_BIN=bin/provider bin/demo
+
+.PHONY: run
+run: build ## Run the provider out of cluster against the current KUBECONFIG (applies the CRDs first).
+	kubectl apply --server-side -f package/crds
+	bin/provider --debug
+
 ##@ Development
 
 .PHONY: generate

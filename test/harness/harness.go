@@ -290,3 +290,13 @@ func Format(counts map[string]int) string {
 	}
 	return strings.TrimSpace(b.String())
 }
+
+// Kubeconfig returns a kubeconfig for an administrator of the control plane,
+// for processes outside this one (the provider binary, kubectl).
+func (e *Env) Kubeconfig() ([]byte, error) {
+	u, err := e.controlPlane.ControlPlane.AddUser(envtest.User{Name: "admin", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return u.KubeConfig()
+}
