@@ -33,7 +33,7 @@ help: ## List the targets.
 
 .PHONY: build
 build: ## Build the provider binary into bin/provider.
-	CGO_ENABLED=0 go build -trimpath -o bin/provider ./cmd/provider
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/provider ./cmd/provider
 
 .PHONY: demo
 demo: build $(MOTO_READY) ## The main job: run the provider on a local control plane and AWS emulator and create the example database (DEMO_ONCE=1 exits when it is ready).
@@ -45,6 +45,10 @@ demo: build $(MOTO_READY) ## The main job: run the provider on a local control p
 run: build ## Run the provider out of cluster against the current KUBECONFIG (applies the CRDs first).
 	kubectl apply --server-side -f package/crds
 	bin/provider --debug
+
+.PHONY: xpkg
+xpkg: build ## Build the Crossplane package file without Docker (controller image + package layer); prints its path last.
+	@go run ./cluster/xpkg -binary bin/provider -package package -examples examples -out _output/xpkg/provider-rds.xpkg
 
 ##@ Development
 

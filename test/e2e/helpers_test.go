@@ -136,3 +136,13 @@ func getSecret(t *testing.T, namespace, name string) *corev1.Secret {
 }
 
 func itoa32(i *int32) string { return strconv.Itoa(int(aws.ToInt32(i))) }
+
+// ensureNamespace creates a namespace if it does not exist yet.
+func ensureNamespace(t *testing.T, name string) {
+	t.Helper()
+	ns := &corev1.Namespace{}
+	ns.SetName(name)
+	if err := env.Kube.Create(context.Background(), ns); err != nil && !kerrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+}

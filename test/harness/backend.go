@@ -143,7 +143,7 @@ func StartMoto(ctx context.Context) (*Backend, error) {
 	if bin == "" {
 		return nil, fmt.Errorf("%s is not set: run the tests with `make test`, which builds the moto server, or set %s", EnvMotoServer, EnvEndpoint)
 	}
-	port, err := freePort()
+	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +189,8 @@ func StartMoto(ctx context.Context) (*Backend, error) {
 	}
 }
 
-func freePort() (int, error) {
+// FreePort returns a TCP port on 127.0.0.1 that nothing listens on.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err

@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -63,15 +62,6 @@ func run() error {
 	}
 	defer env.Stop()
 
-	kubeconfig := filepath.Join(work, "kubeconfig")
-	kc, err := env.Kubeconfig()
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(kubeconfig, kc, 0o600); err != nil {
-		return err
-	}
-
 	step("creating the credentials Secret and ProviderConfig aws-provider for the emulator")
 	if err := env.CreateCredentialsSecret(ctx); err != nil {
 		return err
@@ -81,26 +71,11 @@ func run() error {
 	}
 
 	step("starting the provider (" + providerBin + ")")
-	providerLog, err := os.Create(filepath.Join(work, "provider.log"))
+	provider, err := env.StartProviderBinary(providerBin, work, "--poll=15s", "--metrics-bind-address=0", "--health-probe-bind-address=0")
 	if err != nil {
 		return err
 	}
-	provider := exec.Command(providerBin, "--poll=15s", "--metrics-bind-address=0", "--health-probe-bind-address=0") //nolint:gosec // Our own binary.
-	provider.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "POD_NAMESPACE="+harness.ProviderNamespace)
-	provider.Stdout, provider.Stderr = providerLog, providerLog
-	if err := provider.Start(); err != nil {
-		return fmt.Errorf("cannot start the provider: %w", err)
-	}
-	providerExited := make(chan error, 1)
-	go func() { providerExited <- provider.Wait() }()
-	defer func() {
-		_ = provider.Process.Signal(os.Interrupt)
-		select {
-		case <-providerExited:
-		case <-time.After(10 * time.Second):
-			_ = provider.Process.Kill()
-		}
-	}()
+	defer provider.Stop()
 
 	step("applying " + example)
 	in := &v1beta1.Instance{}
@@ -115,7 +90,7 @@ func run() error {
 		return err
 	}
 
-	in, err = watch(ctx, env, in.GetName(), providerExited, filepath.Join(work, "provider.log"))
+	in, err = watch(ctx, env, in.GetName(), provider)
 	if err != nil {
 		return err
 	}
@@ -128,19 +103,19 @@ The environment keeps running until you press Ctrl-C.
   kubectl:  KUBECONFIG=%s kubectl get instances.rds.aws.upbound.io
   AWS CLI:  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url %s --region %s rds describe-db-instances
   provider log: %s
-`, kubeconfig, env.Backend.Endpoint, harness.Region, providerLog.Name())
+`, filepath.Join(work, "kubeconfig"), env.Backend.Endpoint, harness.Region, provider.LogPath)
 	select {
 	case <-ctx.Done():
 		step("stopping everything the demo started")
 		return nil
-	case err := <-providerExited:
-		return fmt.Errorf("the provider exited: %v", err)
+	case err := <-provider.Exited:
+		return fmt.Errorf("the provider exited (%v):\n%s", err, provider.Log())
 	}
 }
 
 // watch prints each change of the Instance's state until it is Ready and
 // Synced, and fails if that takes too long or the provider dies.
-func watch(ctx context.Context, env *harness.Env, name string, providerExited <-chan error, logPath string) (*v1beta1.Instance, error) {
+func watch(ctx context.Context, env *harness.Env, name string, provider *harness.ProviderProcess) (*v1beta1.Instance, error) {
 	deadline := time.After(readyTimeout)
 	last := ""
 	for {
@@ -161,9 +136,8 @@ func watch(ctx context.Context, env *harness.Env, name string, providerExited <-
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case err := <-providerExited:
-			log, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("the provider exited (%v):\n%s", err, log)
+		case err := <-provider.Exited:
+			return nil, fmt.Errorf("the provider exited (%v):\n%s", err, provider.Log())
 		case <-deadline:
 			return nil, fmt.Errorf("%s was not Ready and Synced within %s; last state: %s", name, readyTimeout, line)
 		case <-time.After(500 * time.Millisecond):

@@ -19,6 +19,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
@@ -74,6 +75,12 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 	if o.MetricOptions != nil {
 		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
+		if o.MetricOptions.MRStateMetrics != nil {
+			rec := statemetrics.NewMRStateRecorder(kube, o.Logger, o.MetricOptions.MRStateMetrics, &v1beta1.InstanceList{}, o.MetricOptions.PollStateMetricInterval)
+			if err := mgr.Add(rec); err != nil {
+				return errors.Wrap(err, "cannot add the managed resource state metrics recorder")
+			}
+		}
 	}
 	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
 		opts = append(opts, managed.WithManagementPolicies())

@@ -1,0 +1,144 @@
+// Package binary tests the provider binary as users run it out of cluster:
+// against a control plane through KUBECONFIG, with its probes and metrics.
+package binary
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/test/harness"
+)
+
+// The binary reconciles an Instance to Ready through KUBECONFIG, answers its
+// health probes, and serves the managed-resource and AWS-call metrics.
+func TestProviderBinaryServesMetrics(t *testing.T) {
+	ctx := context.Background()
+	env, err := harness.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Stop)
+
+	root := env.Root
+	bin := filepath.Join(t.TempDir(), "provider")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/provider")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	if err := env.CreateCredentialsSecret(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Kube.Create(ctx, env.EmulatorProviderConfig("aws-provider")); err != nil {
+		t.Fatal(err)
+	}
+	metricsPort, err := harness.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	healthPort, err := harness.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := env.StartProviderBinary(bin, t.TempDir(), "--poll=2s",
+		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", healthPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Stop)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("provider log:\n%s", p.Log())
+		}
+	})
+
+	in := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "metrics-db"}}
+	in.Spec.ProviderConfigReference = &xpv2.Reference{Name: "aws-provider"}
+	in.Spec.ForProvider = v1beta1.InstanceParameters{
+		Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("mysql"),
+		AllocatedStorage: aws.Float64(20), SkipFinalSnapshot: aws.Bool(true),
+	}
+	if err := env.Kube.Create(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		got := &v1beta1.Instance{}
+		if err := env.Kube.Get(ctx, types.NamespacedName{Name: "metrics-db"}, got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("metrics-db not Ready within 60s: %+v", got.Status.Conditions)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+
+	for _, probe := range []string{"/healthz", "/readyz"} {
+		if code, _ := get(t, fmt.Sprintf("http://127.0.0.1:%d%s", healthPort, probe)); code != http.StatusOK {
+			t.Errorf("%s: want 200, got %d", probe, code)
+		}
+	}
+	want := []string{
+		`provider_rds_aws_api_calls_total{operation="CreateDBInstance",outcome="success",service="rds"} 1`,
+		`provider_rds_aws_api_calls_total{operation="DescribeDBInstances",outcome="success",service="rds"}`,
+		`crossplane_managed_resource_first_time_to_readiness_seconds_count{`,
+		`crossplane_managed_resource_first_time_to_reconcile_seconds_count{`,
+	}
+	var body string
+	deadline = time.Now().Add(20 * time.Second)
+	for {
+		_, body = get(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				missing = w
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/metrics lacks %s:\n%s", missing, grepMetrics(body))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	rsp, err := http.Get(url) //nolint:gosec,noctx // Loopback probe of the process under test.
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer rsp.Body.Close() //nolint:errcheck // Read-only.
+	b, _ := io.ReadAll(rsp.Body)
+	return rsp.StatusCode, string(b)
+}
+
+func grepMetrics(body string) string {
+	var out []string
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, "provider_rds") || strings.HasPrefix(l, "crossplane_") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,59 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// Every example applies to the control plane (server-side apply, dry run), so that
+// none of them rots as the API changes.
+func TestExamplesApply(t *testing.T) {
+	n := 0
+	err := filepath.WalkDir(filepath.Join(env.Root, "examples"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(raw), 4096)
+		for {
+			u := &unstructured.Unstructured{}
+			if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				t.Errorf("%s: %v", path, err)
+				break
+			}
+			if len(u.Object) == 0 {
+				continue
+			}
+			if u.GetNamespace() != "" {
+				ensureNamespace(t, u.GetNamespace())
+			}
+			if err := env.Kube.Patch(context.Background(), u, client.Apply, client.DryRunAll, client.FieldOwner("examples-test"), client.ForceOwnership); err != nil { //nolint:staticcheck // Server-side apply of unstructured objects.
+				t.Errorf("%s: %s %s does not apply: %v", path, u.GetKind(), u.GetName(), err)
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 6 {
+		t.Errorf("want at least 6 example objects, found %d", n)
+	}
+}
