@@ -1,10 +1,12 @@
 // Package awsconfig turns a ProviderConfig into configured AWS SDK clients:
-// credentials, endpoint overrides, region checks and retries, cached per
-// ProviderConfig so that steady-state reconciles do no credential work.
+// credentials, role chains, endpoint overrides, region and credential checks
+// and retries, cached per ProviderConfig so that steady-state reconciles do
+// no credential work and make no STS calls.
 package awsconfig
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -12,18 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
-	corev1 "k8s.io/api/core/v1"
-	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	"golang.org/x/sync/singleflight"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
-	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 )
@@ -35,6 +34,7 @@ const (
 	errValidateCredentials = "cannot validate AWS credentials with STS GetCallerIdentity"
 	errNoSecretRef         = "credentials.secretRef is required when credentials.source is Secret"
 	errNoStaticURL         = "endpoint.url.static is required when endpoint.url.type is Static"
+	errNoDynamicHost       = "endpoint.url.dynamic.host is required when endpoint.url.type is Dynamic"
 
 	// maxAttempts of each AWS call. AWS throttles and emulators answer 500
 	// under load; the SDK's standard retryer backs off and retries both.
@@ -61,10 +61,14 @@ type Session struct {
 
 // endpointFor returns the endpoint override for a service, if any.
 func (s Session) endpointFor(service string) *string {
-	if u, ok := s.endpoints[service]; ok {
+	return endpointFor(s.endpoints, service)
+}
+
+func endpointFor(endpoints map[string]string, service string) *string {
+	if u, ok := endpoints[service]; ok {
 		return aws.String(u)
 	}
-	if u, ok := s.endpoints[""]; ok {
+	if u, ok := endpoints[""]; ok {
 		return aws.String(u)
 	}
 	return nil
@@ -90,26 +94,44 @@ type Resolver struct {
 	kube     client.Client
 	observer CallObserver
 
-	mu    sync.Mutex
-	cache map[sessionKey]Session
+	mu       sync.Mutex
+	sessions map[sessionKey]Session
+	creds    map[credentialsKey]validatedCredentials
+	builds   singleflight.Group
 }
 
 // NewResolver returns a Resolver that reads ProviderConfigs and Secrets with
 // the supplied client and reports calls to the observer, which may be nil.
 func NewResolver(kube client.Client, observer CallObserver) *Resolver {
-	return &Resolver{kube: kube, observer: observer, cache: map[sessionKey]Session{}}
+	return &Resolver{kube: kube, observer: observer, sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}}
 }
 
-// sessionKey identifies everything a Session is built from, so that a cached
-// Session is reused exactly as long as its inputs are unchanged.
-type sessionKey struct {
+// credentialsKey identifies everything credentials are built from, so that
+// cached credentials are reused exactly as long as their inputs are
+// unchanged: the ProviderConfig's version and the Secrets it read.
+type credentialsKey struct {
 	config     types.UID
 	generation int64
-	secret     string // UID and resourceVersion of the credentials Secret
-	region     string
+	secrets    string
 }
 
-// Resolve returns a Session for the named ProviderConfig and region.
+// sessionKey identifies a Session: its credentials and region.
+type sessionKey struct {
+	credentialsKey
+	region string
+}
+
+// validatedCredentials are credentials (cached by the SDK until shortly
+// before they expire) and the account STS reported for them.
+type validatedCredentials struct {
+	provider  aws.CredentialsProvider
+	accountID string
+}
+
+// Resolve returns a Session for the named ProviderConfig and region. The
+// first call for a ProviderConfig version builds its credentials (assuming
+// roles and validating them with STS unless told not to); later calls, for
+// any region, reuse them, and concurrent first calls share one build.
 func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region string) (Session, error) {
 	pc := &awsv1beta1.ProviderConfig{}
 	if err := r.kube.Get(ctx, types.NamespacedName{Name: providerConfigName}, pc); err != nil {
@@ -121,32 +143,59 @@ func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region strin
 	if !pc.Spec.SkipRegionValidation && !knownRegions[region] {
 		return Session{}, errors.Errorf("region %q is not a known AWS region; set skip_region_validation on ProviderConfig %q to use it anyway", region, pc.Name)
 	}
-
-	creds, secretVersion, err := r.credentials(ctx, pc)
+	in, err := r.readCredentialInputs(ctx, pc)
 	if err != nil {
 		return Session{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
 	}
-	endpoints, err := endpointOverrides(pc.Spec.Endpoint)
+	endpoints, err := endpointOverrides(pc.Spec.Endpoint, region)
 	if err != nil {
 		return Session{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
 	}
 
-	key := sessionKey{config: pc.UID, generation: pc.Generation, secret: secretVersion, region: region}
+	ck := credentialsKey{config: pc.UID, generation: pc.Generation, secrets: in.version}
+	sk := sessionKey{credentialsKey: ck, region: region}
 	r.mu.Lock()
-	s, ok := r.cache[key]
+	s, ok := r.sessions[sk]
 	r.mu.Unlock()
 	if ok {
 		return s, nil
 	}
+	v, err, _ := r.builds.Do(fmt.Sprintf("session %+v", sk), func() (any, error) {
+		cfg, err := r.loadConfig(ctx, pc, region)
+		if err != nil {
+			return Session{}, err
+		}
+		vc, err := r.credentials(ctx, ck, pc, in, cfg, endpoints)
+		if err != nil {
+			return Session{}, err
+		}
+		cfg.Credentials = vc.provider
+		s := Session{Config: cfg, AccountID: vc.accountID, endpoints: endpoints}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		for k := range r.sessions {
+			// Drop Sessions built from an older version of this ProviderConfig.
+			if k.config == ck.config && k.credentialsKey != ck {
+				delete(r.sessions, k)
+			}
+		}
+		r.sessions[sk] = s
+		return s, nil
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return v.(Session), nil //nolint:forcetypeassert // The build returns Sessions only.
+}
 
+// loadConfig returns the SDK configuration of a region: retries, the
+// metadata service switch and call counting.
+func (r *Resolver) loadConfig(ctx context.Context, pc *awsv1beta1.ProviderConfig, region string) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = maxAttempts })
 		}),
-	}
-	if creds != nil {
-		opts = append(opts, config.WithCredentialsProvider(creds))
 	}
 	if pc.Spec.SkipMetadataAPICheck {
 		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
@@ -155,71 +204,61 @@ func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region strin
 		opts = append(opts, config.WithAPIOptions([]func(*middleware.Stack) error{countCalls(r.observer)}))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return Session{}, errors.Wrap(err, errLoadConfig)
-	}
-	s = Session{Config: cfg, endpoints: endpoints}
-
-	if !pc.Spec.SkipCredsValidation {
-		id, err := s.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		if err != nil {
-			return Session{}, errors.Wrapf(err, "ProviderConfig %q: %s", pc.Name, errValidateCredentials)
-		}
-		if !pc.Spec.SkipReqAccountID {
-			s.AccountID = aws.ToString(id.Account)
-		}
-	}
-
-	r.mu.Lock()
-	for k := range r.cache {
-		// Drop Sessions built from an older version of this ProviderConfig.
-		if k.config == key.config && k != key && k.region == key.region {
-			delete(r.cache, k)
-		}
-	}
-	r.cache[key] = s
-	r.mu.Unlock()
-	return s, nil
+	return cfg, errors.Wrap(err, errLoadConfig)
 }
 
-// credentials returns the credentials provider of a ProviderConfig (nil for
-// the SDK's default chain) and a version string of the Secret it read.
-func (r *Resolver) credentials(ctx context.Context, pc *awsv1beta1.ProviderConfig) (aws.CredentialsProvider, string, error) {
-	switch src := pc.Spec.Credentials.Source; src {
-	case xpv2.CredentialsSourceNone:
-		return nil, "", nil
-	case xpv2.CredentialsSourceSecret:
-		ref := pc.Spec.Credentials.SecretRef
-		if ref == nil {
-			return nil, "", errors.New(errNoSecretRef)
+// credentials returns the cached credentials of a ProviderConfig version,
+// building and validating them on first use.
+func (r *Resolver) credentials(ctx context.Context, ck credentialsKey, pc *awsv1beta1.ProviderConfig, in credentialInputs, cfg aws.Config, endpoints map[string]string) (validatedCredentials, error) {
+	v, err, _ := r.builds.Do(fmt.Sprintf("credentials %+v", ck), func() (any, error) {
+		r.mu.Lock()
+		vc, ok := r.creds[ck]
+		r.mu.Unlock()
+		if ok {
+			return vc, nil
 		}
-		sec := &corev1.Secret{}
-		if err := r.kube.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, sec); err != nil {
-			if kerrors.IsNotFound(err) {
-				return nil, "", errors.Errorf("credentials Secret %s/%s not found", ref.Namespace, ref.Name)
+		stsFor := func(creds aws.CredentialsProvider) *sts.Client {
+			return sts.NewFromConfig(cfg, func(o *sts.Options) {
+				o.Credentials = creds
+				o.BaseEndpoint = endpointFor(endpoints, ServiceSTS)
+			})
+		}
+		creds := baseCredentials(pc, in, stsFor)
+		if creds == nil {
+			creds = cfg.Credentials
+		}
+		vc = validatedCredentials{provider: aws.NewCredentialsCache(chainRoles(creds, pc.Spec.AssumeRoleChain, stsFor))}
+		if !pc.Spec.SkipCredsValidation {
+			id, err := stsFor(vc.provider).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+			if err != nil {
+				return validatedCredentials{}, errors.Wrapf(err, "ProviderConfig %q: %s", pc.Name, errValidateCredentials)
 			}
-			return nil, "", errors.Wrapf(err, "cannot get credentials Secret %s/%s", ref.Namespace, ref.Name)
+			if !pc.Spec.SkipReqAccountID {
+				vc.accountID = aws.ToString(id.Account)
+			}
 		}
-		doc, ok := sec.Data[ref.Key]
-		if !ok {
-			return nil, "", errors.Errorf("credentials Secret %s/%s has no key %q", ref.Namespace, ref.Name, ref.Key)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		for k := range r.creds {
+			if k.config == ck.config {
+				delete(r.creds, k)
+			}
 		}
-		keys, err := parseSharedCredentials(doc)
-		if err != nil {
-			return nil, "", errors.Wrapf(err, "credentials Secret %s/%s key %q", ref.Namespace, ref.Name, ref.Key)
-		}
-		provider := credentials.NewStaticCredentialsProvider(keys.AccessKeyID, keys.SecretAccessKey, keys.SessionToken)
-		return provider, string(sec.UID) + "/" + sec.ResourceVersion, nil
-	default:
-		return nil, "", errors.Errorf("credentials source %q is not supported yet; supported sources: None, Secret", src)
+		r.creds[ck] = vc
+		return vc, nil
+	})
+	if err != nil {
+		return validatedCredentials{}, err
 	}
+	return v.(validatedCredentials), nil //nolint:forcetypeassert // The build returns validatedCredentials only.
 }
 
 // endpointOverrides returns the endpoint URL per service ID ("" for all).
-func endpointOverrides(ec *awsv1beta1.EndpointConfig) (map[string]string, error) {
+func endpointOverrides(ec *awsv1beta1.EndpointConfig, region string) (map[string]string, error) {
 	if ec == nil {
 		return nil, nil
 	}
+	var urlFor func(service string) string
 	switch ec.URL.Type {
 	case awsv1beta1.URLConfigTypeStatic:
 		raw := aws.ToString(ec.URL.Static)
@@ -229,17 +268,32 @@ func endpointOverrides(ec *awsv1beta1.EndpointConfig) (map[string]string, error)
 		if u, err := url.Parse(raw); err != nil || u.Scheme == "" || u.Host == "" {
 			return nil, errors.Errorf("endpoint.url.static %q is not an absolute URL", raw)
 		}
-		out := map[string]string{}
-		if len(ec.Services) == 0 {
-			out[""] = raw
+		urlFor = func(string) string { return raw }
+	case awsv1beta1.URLConfigTypeDynamic:
+		d := ec.URL.Dynamic
+		if d == nil || d.Host == "" {
+			return nil, errors.New(errNoDynamicHost)
 		}
-		for _, svc := range ec.Services {
-			out[strings.ToLower(svc)] = raw
+		protocol := d.Protocol
+		if protocol == "" {
+			protocol = "https"
 		}
-		return out, nil
+		urlFor = func(service string) string { return fmt.Sprintf("%s://%s.%s.%s", protocol, service, region, d.Host) }
+	case awsv1beta1.URLConfigTypeAuto:
+		return nil, nil
 	default:
-		return nil, errors.Errorf("endpoint.url.type %q is not supported yet; supported types: %s", ec.URL.Type, awsv1beta1.URLConfigTypeStatic)
+		return nil, errors.Errorf("endpoint.url.type %q is not supported; supported types: Static, Dynamic, Auto", ec.URL.Type)
 	}
+	services := ec.Services
+	if len(services) == 0 {
+		services = []string{ServiceRDS, ServiceSTS}
+	}
+	out := map[string]string{}
+	for _, svc := range services {
+		svc = strings.ToLower(svc)
+		out[svc] = urlFor(svc)
+	}
+	return out, nil
 }
 
 // countCalls reports each API call once to the observer. It sits in the

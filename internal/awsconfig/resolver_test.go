@@ -20,15 +20,21 @@ func TestEndpointOverrides(t *testing.T) {
 		wantErr string
 	}{
 		"None":        {},
-		"AllServices": {ec: static("http://127.0.0.1:4566"), want: map[string]string{"": "http://127.0.0.1:4566"}},
+		"AllServices": {ec: static("http://127.0.0.1:4566"), want: map[string]string{"rds": "http://127.0.0.1:4566", "sts": "http://127.0.0.1:4566"}},
 		"Filtered":    {ec: static("http://127.0.0.1:4566", "RDS"), want: map[string]string{"rds": "http://127.0.0.1:4566"}},
 		"NoURL":       {ec: &awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeStatic}}, wantErr: "endpoint.url.static is required"},
 		"RelativeURL": {ec: static("localhost:4566"), wantErr: "is not an absolute URL"},
-		"Dynamic":     {ec: &awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeDynamic}}, wantErr: `endpoint.url.type "Dynamic" is not supported yet`},
+		"Dynamic": {
+			ec:   &awsv1beta1.EndpointConfig{Services: []string{"rds"}, URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeDynamic, Dynamic: &awsv1beta1.DynamicURLConfig{Protocol: "http", Host: "example.test:4566"}}},
+			want: map[string]string{"rds": "http://rds.ap-northeast-2.example.test:4566"},
+		},
+		"DynamicNoHost": {ec: &awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeDynamic}}, wantErr: "endpoint.url.dynamic.host is required"},
+		"Auto":          {ec: &awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeAuto}}},
+		"Unknown":       {ec: &awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{Type: "Magic"}}, wantErr: `endpoint.url.type "Magic" is not supported`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got, err := endpointOverrides(tc.ec)
+			got, err := endpointOverrides(tc.ec, "ap-northeast-2")
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("want an error containing %q, got %v", tc.wantErr, err)

@@ -10,7 +10,7 @@ import (
 
 // Setup adds every controller of the provider to the manager.
 func Setup(mgr ctrl.Manager, o instance.Options) error {
-	if err := providerconfig.Setup(mgr, o.Options); err != nil {
+	if err := providerconfig.Setup(mgr, o.Options, o.Sessions); err != nil {
 		return err
 	}
 	return instance.Setup(mgr, o)

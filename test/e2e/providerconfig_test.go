@@ -63,13 +63,18 @@ func TestBadProviderConfigIsReportedOnInstance(t *testing.T) {
 		},
 		"UnsupportedSource": {
 			secret: map[string]string{"credentials": goodDoc},
-			mutate: func(pc *awsv1beta1.ProviderConfig) { pc.Spec.Credentials.Source = awsv1beta1.CredentialsSourceIRSA },
-			want:   `credentials source "IRSA" is not supported yet`,
+			mutate: func(pc *awsv1beta1.ProviderConfig) { pc.Spec.Credentials.Source = awsv1beta1.CredentialsSourceUpbound },
+			want:   `credentials source "Upbound" is not supported`,
 		},
-		"UnsupportedURLType": {
+		"IRSAWithoutEnvironment": {
+			secret: map[string]string{"credentials": goodDoc},
+			mutate: func(pc *awsv1beta1.ProviderConfig) { pc.Spec.Credentials.Source = awsv1beta1.CredentialsSourceIRSA },
+			want:   "credentials source IRSA needs AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE",
+		},
+		"DynamicURLWithoutHost": {
 			secret: map[string]string{"credentials": goodDoc},
 			mutate: func(pc *awsv1beta1.ProviderConfig) { pc.Spec.Endpoint.URL.Type = awsv1beta1.URLConfigTypeDynamic },
-			want:   `endpoint.url.type "Dynamic" is not supported yet`,
+			want:   "endpoint.url.dynamic.host is required",
 		},
 	}
 	for name, tc := range cases {

@@ -1,5 +1,4 @@
-// Package providerconfig is the controller of ProviderConfigs: it counts the
-// resources that use each one and keeps one in use from being deleted.
+// Package providerconfig is the controller of ProviderConfigs.
 package providerconfig
 
 import (
@@ -12,10 +11,13 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
 )
 
-// Setup adds a controller that reconciles ProviderConfigs.
-func Setup(mgr ctrl.Manager, o controller.Options) error {
+// Setup adds a controller that reconciles ProviderConfigs: it counts their
+// users, keeps one in use from being deleted, and reports whether its
+// credentials work.
+func Setup(mgr ctrl.Manager, o controller.Options, sessions *awsconfig.Resolver) error {
 	name := providerconfig.ControllerName(awsv1beta1.ProviderConfigGroupVersionKind.GroupKind().String())
 	r := providerconfig.NewReconciler(mgr, resource.ProviderConfigKinds{
 		Config:    awsv1beta1.ProviderConfigGroupVersionKind,
@@ -30,5 +32,5 @@ func Setup(mgr ctrl.Manager, o controller.Options) error {
 		WithOptions(o.ForControllerRuntime()).
 		For(&awsv1beta1.ProviderConfig{}).
 		Watches(&awsv1beta1.ProviderConfigUsage{}, &resource.EnqueueRequestForProviderConfig{}).
-		Complete(ratelimiter.NewReconciler(name, r, o.GlobalRateLimiter))
+		Complete(ratelimiter.NewReconciler(name, &validator{usage: r, kube: mgr.GetClient(), sessions: sessions}, o.GlobalRateLimiter))
 }

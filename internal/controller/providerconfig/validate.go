@@ -1,0 +1,84 @@
+package providerconfig
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
+)
+
+// Credential validation condition of a ProviderConfig.
+const (
+	TypeCredentialsValid xpv2.ConditionType   = "CredentialsValid"
+	ReasonValidated      xpv2.ConditionReason = "Validated"
+	ReasonInvalid        xpv2.ConditionReason = "ValidationFailed"
+	ReasonSkipped        xpv2.ConditionReason = "ValidationSkipped"
+
+	// validationRegion is where credentials are checked: STS answers for
+	// the whole partition from any region.
+	validationRegion = "us-east-1"
+)
+
+// validator checks a ProviderConfig's credentials once per version of it,
+// after the usage reconciler has counted its users, and reports the outcome
+// and the account on the ProviderConfig.
+type validator struct {
+	usage    reconcile.Reconciler
+	kube     client.Client
+	sessions *awsconfig.Resolver
+}
+
+func (v *validator) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	res, err := v.usage.Reconcile(ctx, req)
+	if err != nil {
+		return res, err
+	}
+	pc := &awsv1beta1.ProviderConfig{}
+	if err := v.kube.Get(ctx, req.NamespacedName, pc); err != nil || pc.GetDeletionTimestamp() != nil {
+		return res, client.IgnoreNotFound(err)
+	}
+	cond, account := v.validate(ctx, pc)
+	return res, retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		if err := v.kube.Get(ctx, req.NamespacedName, pc); err != nil {
+			return client.IgnoreNotFound(err)
+		}
+		old := pc.Status.GetCondition(TypeCredentialsValid)
+		if old.Equal(cond) && pc.Status.AccountID == account {
+			return nil
+		}
+		pc.Status.SetConditions(cond)
+		pc.Status.AccountID = account
+		err := v.kube.Status().Update(ctx, pc)
+		if kerrors.IsNotFound(err) {
+			return nil
+		}
+		return err
+	})
+}
+
+func (v *validator) validate(ctx context.Context, pc *awsv1beta1.ProviderConfig) (xpv2.Condition, string) {
+	c := xpv2.Condition{Type: TypeCredentialsValid, LastTransitionTime: metav1.Now(), ObservedGeneration: pc.Generation}
+	s, err := v.sessions.Resolve(ctx, pc.Name, validationRegion)
+	switch {
+	case err != nil:
+		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, err.Error()
+	case pc.Spec.SkipCredsValidation:
+		c.Status, c.Reason, c.Message = corev1.ConditionUnknown, ReasonSkipped, "skip_credentials_validation is set"
+	default:
+		c.Status, c.Reason = corev1.ConditionTrue, ReasonValidated
+		c.Message = "STS GetCallerIdentity accepted the credentials"
+		if s.AccountID != "" {
+			c.Message += " of account " + s.AccountID
+		}
+	}
+	return c, s.AccountID
+}
