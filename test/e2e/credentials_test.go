@@ -190,7 +190,9 @@ func TestAssumeRoleChain(t *testing.T) {
 
 // The ProviderConfig reports whether its credentials work, and the account.
 func TestValidationReportedOnProviderConfig(t *testing.T) {
-	createProviderConfig(t, "validated", func(pc *awsv1beta1.ProviderConfig) { pc.Spec.SkipCredsValidation, pc.Spec.SkipReqAccountID = false, false })
+	createProviderConfig(t, "validated", func(pc *awsv1beta1.ProviderConfig) {
+		pc.Spec.SkipCredsValidation, pc.Spec.SkipReqAccountID = false, false
+	})
 	got := waitCredentialsCondition(t, "validated", corev1.ConditionTrue)
 	if got.Status.AccountID != "123456789012" {
 		t.Errorf("status.accountId: want the emulator's 123456789012, got %q", got.Status.AccountID)

@@ -14,6 +14,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -158,5 +159,26 @@ func TestRestoreFromSnapshot(t *testing.T) {
 	}
 	if describe(t, "restored-db") == nil {
 		t.Error("no restored-db in the emulator")
+	}
+}
+
+// reconciliationPolicy.exponentialFailureRateLimiter of a ProviderConfig
+// sets how the Instances that use it back off after failures.
+func TestReconciliationPolicyBackoff(t *testing.T) {
+	createProviderConfig(t, "slow-retry", func(pc *awsv1beta1.ProviderConfig) {
+		pc.Spec.ReconciliationPolicy = &awsv1beta1.ReconciliationPolicy{ExponentialFailureRateLimiter: &awsv1beta1.ExponentialFailureRateLimiter{
+			BaseDelay: &metav1.Duration{Duration: 10 * time.Second}, MaxDelay: &metav1.Duration{Duration: time.Minute},
+		}}
+	})
+	in := newInstance("slow-retry-db", "slow-retry")
+	in.Spec.ForProvider.Engine = aws.String("nosuchengine")
+	before := env.Calls.Snapshot()
+	createInstance(t, in)
+	waitSyncedError(t, "slow-retry-db", "InvalidParameterValue")
+	time.Sleep(8 * time.Second)
+	// The default back-off (1s, 2s, 4s, ...) would have retried three or
+	// four times by now; a 10s base delay allows one retry at most.
+	if got := env.Calls.Since(before)["rds:CreateDBInstance"]; got > 2 {
+		t.Errorf("CreateDBInstance attempts within ~8s with a 10s base delay: want at most 2, got %d", got)
 	}
 }

@@ -87,9 +87,11 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	}
 	r := managed.NewReconciler(mgr, resource.ManagedKind(v1beta1.InstanceGroupVersionKind), opts...)
 
+	co := o.ForControllerRuntime()
+	co.RateLimiter = newProviderConfigBackoff(mgr.GetCache())
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
-		WithOptions(o.ForControllerRuntime()).
+		WithOptions(co).
 		WithEventFilter(resource.DesiredStateChanged()).
 		For(&v1beta1.Instance{}).
 		Complete(ratelimiter.NewReconciler(name, errors.WithSilentRequeueOnConflict(r), o.GlobalRateLimiter))

@@ -1,0 +1,92 @@
+package instance
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+// Default failure back-off of Instances whose ProviderConfig sets none, the
+// same as crossplane-runtime's controllers use.
+const (
+	defaultBaseDelay = 1 * time.Second
+	defaultMaxDelay  = 60 * time.Second
+)
+
+// providerConfigBackoff is the controller's per-item failure rate limiter.
+// Each Instance backs off exponentially after failures, with the base and
+// maximum delay of its ProviderConfig's
+// reconciliationPolicy.exponentialFailureRateLimiter, or the defaults. It
+// reads both objects from the manager's cache, so it costs no API call.
+type providerConfigBackoff struct {
+	cache client.Reader
+
+	mu       sync.Mutex
+	failures map[reconcile.Request]int
+}
+
+func newProviderConfigBackoff(cache client.Reader) *providerConfigBackoff {
+	return &providerConfigBackoff{cache: cache, failures: map[reconcile.Request]int{}}
+}
+
+// When returns how long to wait before retrying an item, and counts a
+// failure.
+func (b *providerConfigBackoff) When(item reconcile.Request) time.Duration {
+	base, maxDelay := b.delays(item)
+	b.mu.Lock()
+	n := b.failures[item]
+	b.failures[item] = n + 1
+	b.mu.Unlock()
+	d := float64(base) * math.Pow(2, float64(n))
+	if d > float64(maxDelay) {
+		return maxDelay
+	}
+	return time.Duration(d)
+}
+
+// Forget clears an item's failures after a success.
+func (b *providerConfigBackoff) Forget(item reconcile.Request) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.failures, item)
+}
+
+// NumRequeues returns how often an item failed in a row.
+func (b *providerConfigBackoff) NumRequeues(item reconcile.Request) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.failures[item]
+}
+
+func (b *providerConfigBackoff) delays(item reconcile.Request) (time.Duration, time.Duration) {
+	base, maxDelay := defaultBaseDelay, defaultMaxDelay
+	ctx := context.Background()
+	in := &v1beta1.Instance{}
+	if err := b.cache.Get(ctx, item.NamespacedName, in); err != nil || in.GetProviderConfigReference() == nil {
+		return base, maxDelay
+	}
+	pc := &awsv1beta1.ProviderConfig{}
+	if err := b.cache.Get(ctx, types.NamespacedName{Name: in.GetProviderConfigReference().Name}, pc); err != nil {
+		return base, maxDelay
+	}
+	if rp := pc.Spec.ReconciliationPolicy; rp != nil && rp.ExponentialFailureRateLimiter != nil {
+		if d := rp.ExponentialFailureRateLimiter.BaseDelay; d != nil && d.Duration > 0 {
+			base = d.Duration
+		}
+		if d := rp.ExponentialFailureRateLimiter.MaxDelay; d != nil && d.Duration > 0 {
+			maxDelay = d.Duration
+		}
+	}
+	if maxDelay < base {
+		maxDelay = base
+	}
+	return base, maxDelay
+}
