@@ -68,12 +68,7 @@ func (r *Resolver) readCredentialInputs(ctx context.Context, pc *awsv1beta1.Prov
 		}
 		in.static, in.version = &keys, version
 	case awsv1beta1.CredentialsSourceIRSA:
-		for _, v := range []string{envRoleARN, envWebIdentityToken} {
-			if os.Getenv(v) == "" {
-				return in, errors.Errorf("credentials source IRSA needs %s and %s, which the EKS pod identity webhook injects into the provider's pod; %s is not set", envRoleARN, envWebIdentityToken, v)
-			}
-		}
-		if err := checkFile("web identity token file", os.Getenv(envWebIdentityToken)); err != nil {
+		if err := checkInjected("IRSA", "the EKS pod identity webhook", envRoleARN, envWebIdentityToken, "web identity token file"); err != nil {
 			return in, err
 		}
 	case awsv1beta1.CredentialsSourceWebIdentity:
@@ -99,12 +94,7 @@ func (r *Resolver) readCredentialInputs(ctx context.Context, pc *awsv1beta1.Prov
 			return in, errors.New("credentials.webIdentity.tokenConfig needs source Secret with secretRef, or source Filesystem with fs.path")
 		}
 	case awsv1beta1.CredentialsSourcePodIdentity:
-		for _, v := range []string{envContainerCredsURI, envContainerAuthToken} {
-			if os.Getenv(v) == "" {
-				return in, errors.Errorf("credentials source PodIdentity needs %s and %s, which the EKS Pod Identity agent injects into the provider's pod; %s is not set", envContainerCredsURI, envContainerAuthToken, v)
-			}
-		}
-		if err := checkFile("pod identity authorization token file", os.Getenv(envContainerAuthToken)); err != nil {
+		if err := checkInjected("PodIdentity", "the EKS Pod Identity agent", envContainerCredsURI, envContainerAuthToken, "pod identity authorization token file"); err != nil {
 			return in, err
 		}
 	case awsv1beta1.CredentialsSourceUpbound:
@@ -149,6 +139,17 @@ func (r *Resolver) secretKey(ctx context.Context, what string, ref xpv2.SecretKe
 		return nil, "", errors.Errorf("%s Secret %s/%s has no key %q", what, ref.Namespace, ref.Name, ref.Key)
 	}
 	return v, string(sec.UID) + "/" + sec.ResourceVersion, nil
+}
+
+// checkInjected checks the two variables an EKS agent injects into the
+// provider's pod: a value, and a token file that must be readable.
+func checkInjected(source, injector, valueVar, fileVar, fileWhat string) error {
+	for _, v := range []string{valueVar, fileVar} {
+		if os.Getenv(v) == "" {
+			return errors.Errorf("credentials source %s needs %s and %s, which %s injects into the provider's pod; %s is not set", source, valueVar, fileVar, injector, v)
+		}
+	}
+	return checkFile(fileWhat, os.Getenv(fileVar))
 }
 
 func checkFile(what, path string) error {

@@ -146,3 +146,17 @@ func ensureNamespace(t *testing.T, name string) {
 		t.Fatal(err)
 	}
 }
+
+// createOutOfBand creates a DB instance directly in the backend, as someone
+// outside Kubernetes would, and returns it.
+func createOutOfBand(t *testing.T, id, engine, class, user string) *types.DBInstance {
+	t.Helper()
+	out, err := env.RDS().CreateDBInstance(context.Background(), &rds.CreateDBInstanceInput{
+		DBInstanceIdentifier: aws.String(id), DBInstanceClass: aws.String(class), Engine: aws.String(engine),
+		AllocatedStorage: aws.Int32(20), MasterUsername: aws.String(user), MasterUserPassword: aws.String("out-of-band-password"),
+	})
+	if err != nil {
+		t.Fatalf("cannot create %s in the backend: %v", id, err)
+	}
+	return out.DBInstance
+}

@@ -61,14 +61,7 @@ func TestOutOfBandDeletionIsRecreated(t *testing.T) {
 // An Instance whose external name names an existing DB instance adopts it
 // without creating anything.
 func TestAdoptionCreatesNothing(t *testing.T) {
-	ctx := context.Background()
-	if _, err := env.RDS().CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
-		DBInstanceIdentifier: aws.String("legacy-db"), DBInstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
-		AllocatedStorage: aws.Int32(20), MasterUsername: aws.String("app"), MasterUserPassword: aws.String("existing-password-1"),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	resourceID := aws.ToString(describe(t, "legacy-db").DbiResourceId)
+	resourceID := aws.ToString(createOutOfBand(t, "legacy-db", "postgres", "db.t3.micro", "app").DbiResourceId)
 	before := env.Calls.Snapshot()
 
 	in := newInstance("adopted", providerConfigName)
@@ -94,13 +87,7 @@ func TestAdoptionCreatesNothing(t *testing.T) {
 
 // An Observe-only Instance reports what exists and changes nothing.
 func TestObserveOnlyChangesNothing(t *testing.T) {
-	ctx := context.Background()
-	if _, err := env.RDS().CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
-		DBInstanceIdentifier: aws.String("observed-db"), DBInstanceClass: aws.String("db.t3.small"), Engine: aws.String("mysql"),
-		AllocatedStorage: aws.Int32(30), MasterUsername: aws.String("admin"), MasterUserPassword: aws.String("existing-password-2"),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	createOutOfBand(t, "observed-db", "mysql", "db.t3.small", "admin")
 	before := env.Calls.Snapshot()
 	in := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "observed-db"}}
 	in.Spec.ManagementPolicies = xpv2.ManagementPolicies{xpv2.ManagementActionObserve}

@@ -84,13 +84,7 @@ func TestRegionAndCredentialValidation(t *testing.T) {
 // A restart between CreateDBInstance and recording its result neither
 // creates a second database nor loses the first.
 func TestCreateInterruptedByRestartIsResumed(t *testing.T) {
-	ctx := context.Background()
-	if _, err := env.RDS().CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
-		DBInstanceIdentifier: aws.String("interrupted-db"), DBInstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
-		EngineVersion: aws.String("16.2"), AllocatedStorage: aws.Int32(20), MasterUsername: aws.String("postgres"), MasterUserPassword: aws.String("password-123"),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	createOutOfBand(t, "interrupted-db", "postgres", "db.t3.micro", "postgres")
 	// What the reconciler leaves behind when the provider stops right after
 	// CreateDBInstance: the identifier and a pending create, no success.
 	in := newInstance("interrupted-db", providerConfigName)
@@ -139,12 +133,7 @@ func TestAutoGeneratePassword(t *testing.T) {
 // snapshotIdentifier restores the instance from a DB snapshot.
 func TestRestoreFromSnapshot(t *testing.T) {
 	ctx := context.Background()
-	if _, err := env.RDS().CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
-		DBInstanceIdentifier: aws.String("snap-source"), DBInstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
-		EngineVersion: aws.String("16.2"), AllocatedStorage: aws.Int32(20), MasterUsername: aws.String("postgres"), MasterUserPassword: aws.String("password-123"),
-	}); err != nil {
-		t.Fatal(err)
-	}
+	createOutOfBand(t, "snap-source", "postgres", "db.t3.micro", "postgres")
 	if _, err := env.RDS().CreateDBSnapshot(ctx, &rds.CreateDBSnapshotInput{DBInstanceIdentifier: aws.String("snap-source"), DBSnapshotIdentifier: aws.String("snap-1")}); err != nil {
 		t.Fatal(err)
 	}

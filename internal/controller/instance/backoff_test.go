@@ -32,7 +32,9 @@ func TestProviderConfigBackoff(t *testing.T) {
 	plain.Spec.ProviderConfigReference = &xpv2.Reference{Name: "default"}
 	b := newProviderConfigBackoff(fake.NewClientBuilder().WithScheme(s).WithObjects(pc, tuned, plain).Build())
 
-	req := func(n string) reconcile.Request { return reconcile.Request{NamespacedName: types.NamespacedName{Name: n}} }
+	req := func(n string) reconcile.Request {
+		return reconcile.Request{NamespacedName: types.NamespacedName{Name: n}}
+	}
 	var got []time.Duration
 	for range 4 {
 		got = append(got, b.When(req("tuned")))
