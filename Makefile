@@ -15,13 +15,15 @@ ETCD_VERSION           := v3.6.16
 MOTO_VERSION           := 5.2.5
 CONTROLLER_GEN_VERSION := v0.20.0
 ANGRYJET_VERSION       := v0.0.0-20260719180100-659f1dc036c5
+CROSSPLANE_VERSION     := v2.4.0
+CROSSPLANE_CLI_VERSION := v2.5.0
+FUNCTION_PT_VERSION    := v0.10.7
 
 CONTROLLER_GEN := $(CACHE_DIR)/bin/controller-gen-$(CONTROLLER_GEN_VERSION)
 ANGRYJET       := $(CACHE_DIR)/bin/angryjet-$(ANGRYJET_VERSION)
 MOTO_VENV      := $(CACHE_DIR)/moto-$(MOTO_VERSION)
 MOTO_SERVER    := $(MOTO_VENV)/bin/moto_server
 MOTO_READY     := $(MOTO_VENV)/.ready
-ENVTEST_ASSETS := $(CACHE_DIR)/envtest/k8s-$(K8S_VERSION)_etcd-$(ETCD_VERSION)
 
 GO_TEST_FLAGS ?=
 
@@ -38,7 +40,7 @@ build: ## Build the provider binary into bin/provider.
 .PHONY: demo
 demo: build $(MOTO_READY) ## The main job: run the provider on a local control plane and AWS emulator and create the example database (DEMO_ONCE=1 exits when it is ready).
 	go build -o bin/demo ./cluster/local/demo
-	KUBEBUILDER_ASSETS="$$(K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) cluster/local/envtest-assets.sh)" \
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH))" \
 	MOTO_SERVER="$(MOTO_SERVER)" PROVIDER_BIN=bin/provider bin/demo
 
 .PHONY: run
@@ -65,9 +67,17 @@ check-generate: generate ## Fail if generated files are stale.
 	@git diff --exit-code -- apis package/crds || { echo "generated files are stale: run 'make generate' and commit the result" >&2; exit 1; }
 	@if [ -n "$$(git ls-files --others --exclude-standard -- apis package/crds)" ]; then echo "untracked generated files: run 'make generate' and commit them" >&2; git ls-files --others --exclude-standard -- apis package/crds >&2; exit 1; fi
 
+ENVTEST_ASSETS_SH    := K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) cluster/local/envtest-assets.sh
+CROSSPLANE_ASSETS_SH := CROSSPLANE_VERSION=$(CROSSPLANE_VERSION) CROSSPLANE_CLI_VERSION=$(CROSSPLANE_CLI_VERSION) FUNCTION_PT_VERSION=$(FUNCTION_PT_VERSION) cluster/local/crossplane-assets.sh
+
 .PHONY: envtest-assets
 envtest-assets: ## Build (once) kube-apiserver, etcd and kubectl; print the KUBEBUILDER_ASSETS directory.
-	@K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) cluster/local/envtest-assets.sh
+	@$(ENVTEST_ASSETS_SH)
+
+.PHONY: crossplane-assets
+crossplane-assets: ## Build (once) Crossplane core, its CLI, function-patch-and-transform and kube-controller-manager; print the Crossplane directory.
+	@$(ENVTEST_ASSETS_SH) kube-controller-manager >/dev/null
+	@$(CROSSPLANE_ASSETS_SH)
 
 .PHONY: moto
 moto: $(MOTO_READY) ## Create (once) the virtualenv with the pinned moto server; print its path.
@@ -92,7 +102,8 @@ $(ANGRYJET):
 .PHONY: test
 test: check-generate $(MOTO_READY) ## Run every test: unit tests, then end-to-end tests on a real control plane and AWS emulator.
 	go vet ./...
-	KUBEBUILDER_ASSETS="$$(K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) cluster/local/envtest-assets.sh)" \
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH) kube-controller-manager)" \
+	CROSSPLANE_ASSETS="$$($(CROSSPLANE_ASSETS_SH))" \
 	MOTO_SERVER="$(MOTO_SERVER)" \
 	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) ./... 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 	@echo "All tests passed. Skipped tests, if any, are listed above as --- SKIP with their reason."

@@ -21,8 +21,16 @@ import (
 func TestExamplesApply(t *testing.T) {
 	n := 0
 	err := filepath.WalkDir(filepath.Join(env.Root, "examples"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+		if err != nil || !d.IsDir() && !strings.HasSuffix(path, ".yaml") {
 			return err
+		}
+		if d.IsDir() {
+			// The composition examples need Crossplane itself; its own
+			// tests apply them to a control plane that runs it.
+			if d.Name() == "composition" {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		raw, err := os.ReadFile(path)
 		if err != nil {

@@ -68,9 +68,10 @@ type Env struct {
 	providerDone chan error
 }
 
-// Start starts the control plane and the backend. The provider is started
-// separately with StartProvider, so tests may also run without it.
-func Start(ctx context.Context) (*Env, error) {
+// Start starts the control plane, with the provider's CRDs and those in
+// extraCRDDirs, and the backend. The provider is started separately with
+// StartProvider, so tests may also run without it.
+func Start(ctx context.Context, extraCRDDirs ...string) (*Env, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return nil, err
@@ -93,7 +94,7 @@ func Start(ctx context.Context) (*Env, error) {
 	fmt.Printf("harness: AWS backend: %s at %s\n", backend.Kind, backend.Endpoint)
 
 	cp := &envtest.Environment{
-		CRDDirectoryPaths:     []string{filepath.Join(root, "package", "crds")},
+		CRDDirectoryPaths:     append([]string{filepath.Join(root, "package", "crds")}, extraCRDDirs...),
 		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
 	}
@@ -211,11 +212,14 @@ func (e *Env) EmulatorProviderConfig(name string) *awsv1beta1.ProviderConfig {
 	}
 }
 
-// RDS returns a client that talks to the backend directly, for checking
-// results and making out-of-band changes.
-func (e *Env) RDS() *rds.Client {
+// RDS returns a client that talks to the backend directly in the default
+// region, for checking results and making out-of-band changes.
+func (e *Env) RDS() *rds.Client { return e.RDSIn(Region) }
+
+// RDSIn returns a client that talks to the backend directly in a region.
+func (e *Env) RDSIn(region string) *rds.Client {
 	return rds.New(rds.Options{
-		Region:       Region,
+		Region:       region,
 		BaseEndpoint: aws.String(e.Backend.Endpoint),
 		Credentials:  credentials.NewStaticCredentialsProvider(e.Backend.AccessKeyID, e.Backend.SecretAccessKey, ""),
 	})

@@ -8,51 +8,64 @@ import (
 	"time"
 )
 
-// A ProviderProcess is the provider binary running against the Env's
-// control plane, as users run it out of cluster with KUBECONFIG.
-type ProviderProcess struct {
+// A Process is a program the harness started beside the control plane: the
+// provider binary, Crossplane, a composition function.
+type Process struct {
 	cmd     *exec.Cmd
 	LogPath string
 	// Exited receives the process's exit once it ends.
 	Exited chan error
 }
 
-// StartProviderBinary runs the provider binary with a kubeconfig for the
-// control plane, writing its log and kubeconfig into dir.
-func (e *Env) StartProviderBinary(bin, dir string, args ...string) (*ProviderProcess, error) {
-	kc, err := e.Kubeconfig()
-	if err != nil {
-		return nil, err
-	}
-	kubeconfig := filepath.Join(dir, "kubeconfig")
-	if err := os.WriteFile(kubeconfig, kc, 0o600); err != nil {
-		return nil, err
-	}
-	logPath := filepath.Join(dir, "provider.log")
+// StartProcess runs bin with args and extra environment variables, logging
+// to <dir>/<name>.log.
+func StartProcess(name, dir string, env []string, bin string, args ...string) (*Process, error) {
+	logPath := filepath.Join(dir, name+".log")
 	log, err := os.Create(logPath) //nolint:gosec // A file in the caller's folder.
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, args...) //nolint:gosec // The provider binary the caller built.
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "POD_NAMESPACE="+ProviderNamespace)
+	cmd := exec.Command(bin, args...) //nolint:gosec // Binaries the harness built.
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		_ = log.Close()
-		return nil, fmt.Errorf("cannot start the provider: %w", err)
+		return nil, fmt.Errorf("cannot start %s: %w", name, err)
 	}
-	p := &ProviderProcess{cmd: cmd, LogPath: logPath, Exited: make(chan error, 1)}
+	p := &Process{cmd: cmd, LogPath: logPath, Exited: make(chan error, 1)}
 	go func() { p.Exited <- cmd.Wait(); _ = log.Close() }()
 	return p, nil
 }
 
-// Log returns what the provider logged so far.
-func (p *ProviderProcess) Log() string {
+// StartProviderBinary runs the provider binary with a kubeconfig for the
+// control plane, writing its log and kubeconfig into dir.
+func (e *Env) StartProviderBinary(bin, dir string, args ...string) (*Process, error) {
+	kubeconfig, err := e.WriteKubeconfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	return StartProcess("provider", dir, []string{"KUBECONFIG=" + kubeconfig, "POD_NAMESPACE=" + ProviderNamespace}, bin, args...)
+}
+
+// WriteKubeconfig writes an administrator's kubeconfig into dir and
+// returns its path.
+func (e *Env) WriteKubeconfig(dir string) (string, error) {
+	kc, err := e.Kubeconfig()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "kubeconfig")
+	return path, os.WriteFile(path, kc, 0o600)
+}
+
+// Log returns what the process logged so far.
+func (p *Process) Log() string {
 	b, _ := os.ReadFile(p.LogPath)
 	return string(b)
 }
 
-// Stop interrupts the provider and waits for it, killing it if it lingers.
-func (p *ProviderProcess) Stop() {
+// Stop interrupts the process and waits for it, killing it if it lingers.
+func (p *Process) Stop() {
 	_ = p.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-p.Exited:

@@ -115,7 +115,7 @@ The environment keeps running until you press Ctrl-C.
 
 // watch prints each change of the Instance's state until it is Ready and
 // Synced, and fails if that takes too long or the provider dies.
-func watch(ctx context.Context, env *harness.Env, name string, provider *harness.ProviderProcess) (*v1beta1.Instance, error) {
+func watch(ctx context.Context, env *harness.Env, name string, provider *harness.Process) (*v1beta1.Instance, error) {
 	deadline := time.After(readyTimeout)
 	last := ""
 	for {
