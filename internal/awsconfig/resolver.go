@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
@@ -57,6 +58,32 @@ type Session struct {
 	AccountID string
 
 	endpoints map[string]string // service ID -> URL; "" key: every service
+	signing   signingOverride   // applies where an endpoint is overridden
+}
+
+// signingOverride replaces the SigV4 signing name and region the SDK derives
+// from the service and region, for endpoints that expect others.
+type signingOverride struct {
+	name, region string
+}
+
+// apiOptions returns the middleware that applies the override to one call.
+func (o signingOverride) apiOptions() []func(*middleware.Stack) error {
+	if o.name == "" && o.region == "" {
+		return nil
+	}
+	return []func(*middleware.Stack) error{func(st *middleware.Stack) error {
+		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("ProviderRDSSigningOverride",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				if o.name != "" {
+					ctx = awsmiddleware.SetSigningName(ctx, o.name)
+				}
+				if o.region != "" {
+					ctx = awsmiddleware.SetSigningRegion(ctx, o.region)
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	}}
 }
 
 // endpointFor returns the endpoint override for a service, if any.
@@ -76,12 +103,20 @@ func endpointFor(endpoints map[string]string, service string) *string {
 
 // RDS returns an RDS API client.
 func (s Session) RDS() *rds.Client {
-	return rds.NewFromConfig(s.Config, func(o *rds.Options) { o.BaseEndpoint = s.endpointFor(ServiceRDS) })
+	return rds.NewFromConfig(s.Config, func(o *rds.Options) {
+		if o.BaseEndpoint = s.endpointFor(ServiceRDS); o.BaseEndpoint != nil {
+			o.APIOptions = append(o.APIOptions, s.signing.apiOptions()...)
+		}
+	})
 }
 
 // STS returns an STS API client.
 func (s Session) STS() *sts.Client {
-	return sts.NewFromConfig(s.Config, func(o *sts.Options) { o.BaseEndpoint = s.endpointFor(ServiceSTS) })
+	return sts.NewFromConfig(s.Config, func(o *sts.Options) {
+		if o.BaseEndpoint = s.endpointFor(ServiceSTS); o.BaseEndpoint != nil {
+			o.APIOptions = append(o.APIOptions, s.signing.apiOptions()...)
+		}
+	})
 }
 
 // A CallObserver is told of every AWS API call once, whatever its retries.
@@ -151,6 +186,10 @@ func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region strin
 	if err != nil {
 		return Session{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
 	}
+	signing, err := signingOverrides(pc.Spec.Endpoint)
+	if err != nil {
+		return Session{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
+	}
 
 	ck := credentialsKey{config: pc.UID, generation: pc.Generation, secrets: in.version}
 	sk := sessionKey{credentialsKey: ck, region: region}
@@ -165,12 +204,12 @@ func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region strin
 		if err != nil {
 			return Session{}, err
 		}
-		vc, err := r.credentials(ctx, ck, pc, in, cfg, endpoints)
+		vc, err := r.credentials(ctx, ck, pc, in, cfg, endpoints, signing)
 		if err != nil {
 			return Session{}, err
 		}
 		cfg.Credentials = vc.provider
-		s := Session{Config: cfg, AccountID: vc.accountID, endpoints: endpoints}
+		s := Session{Config: cfg, AccountID: vc.accountID, endpoints: endpoints, signing: signing}
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		for k := range r.sessions {
@@ -209,7 +248,7 @@ func (r *Resolver) loadConfig(ctx context.Context, pc *awsv1beta1.ProviderConfig
 
 // credentials returns the cached credentials of a ProviderConfig version,
 // building and validating them on first use.
-func (r *Resolver) credentials(ctx context.Context, ck credentialsKey, pc *awsv1beta1.ProviderConfig, in credentialInputs, cfg aws.Config, endpoints map[string]string) (validatedCredentials, error) {
+func (r *Resolver) credentials(ctx context.Context, ck credentialsKey, pc *awsv1beta1.ProviderConfig, in credentialInputs, cfg aws.Config, endpoints map[string]string, signing signingOverride) (validatedCredentials, error) {
 	v, err, _ := r.builds.Do(fmt.Sprintf("credentials %+v", ck), func() (any, error) {
 		r.mu.Lock()
 		vc, ok := r.creds[ck]
@@ -220,7 +259,9 @@ func (r *Resolver) credentials(ctx context.Context, ck credentialsKey, pc *awsv1
 		stsFor := func(creds aws.CredentialsProvider) *sts.Client {
 			return sts.NewFromConfig(cfg, func(o *sts.Options) {
 				o.Credentials = creds
-				o.BaseEndpoint = endpointFor(endpoints, ServiceSTS)
+				if o.BaseEndpoint = endpointFor(endpoints, ServiceSTS); o.BaseEndpoint != nil {
+					o.APIOptions = append(o.APIOptions, signing.apiOptions()...)
+				}
 			})
 		}
 		creds := baseCredentials(pc, in, stsFor)
@@ -294,6 +335,21 @@ func endpointOverrides(ec *awsv1beta1.EndpointConfig, region string) (map[string
 		out[svc] = urlFor(svc)
 	}
 	return out, nil
+}
+
+// signingOverrides returns the signing overrides of an endpoint
+// configuration. Only SigV4 exists for RDS and STS, so signingMethod may
+// only name it.
+func signingOverrides(ec *awsv1beta1.EndpointConfig) (signingOverride, error) {
+	if ec == nil {
+		return signingOverride{}, nil
+	}
+	switch m := strings.ToLower(aws.ToString(ec.SigningMethod)); m {
+	case "", "v4", "sigv4", "aws.auth#sigv4":
+	default:
+		return signingOverride{}, errors.Errorf("endpoint.signingMethod %q is not supported; RDS and STS sign with SigV4 (v4)", aws.ToString(ec.SigningMethod))
+	}
+	return signingOverride{name: aws.ToString(ec.SigningName), region: aws.ToString(ec.SigningRegion)}, nil
 }
 
 // countCalls reports each API call once to the observer. It sits in the

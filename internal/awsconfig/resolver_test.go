@@ -1,10 +1,15 @@
 package awsconfig
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/google/go-cmp/cmp"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
@@ -58,5 +63,35 @@ func TestSessionEndpointFor(t *testing.T) {
 	}
 	if got := aws.ToString(s.endpointFor(ServiceSTS)); got != "http://sts.local" {
 		t.Errorf("sts override: got %q", got)
+	}
+}
+
+// Signing overrides reach the SigV4 credential scope of requests sent to an
+// overridden endpoint.
+func TestSigningOverride(t *testing.T) {
+	got := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case got <- r.Header.Get("Authorization"):
+		default:
+		}
+		w.WriteHeader(http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	signing, err := signingOverrides(&awsv1beta1.EndpointConfig{SigningName: aws.String("custom-rds"), SigningRegion: aws.String("eu-central-1"), SigningMethod: aws.String("v4")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Session{
+		Config:    aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""), RetryMaxAttempts: 1},
+		endpoints: map[string]string{ServiceRDS: srv.URL},
+		signing:   signing,
+	}
+	_, _ = s.RDS().DescribeDBInstances(context.Background(), &rds.DescribeDBInstancesInput{})
+	if auth := <-got; !strings.Contains(auth, "/eu-central-1/custom-rds/aws4_request") {
+		t.Errorf("Authorization credential scope: want eu-central-1/custom-rds, got %q", auth)
+	}
+	if _, err := signingOverrides(&awsv1beta1.EndpointConfig{SigningMethod: aws.String("v2")}); err == nil {
+		t.Error("want an error for a signing method other than SigV4")
 	}
 }
