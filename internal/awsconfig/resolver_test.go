@@ -2,6 +2,7 @@ package awsconfig
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -93,5 +94,40 @@ func TestSigningOverride(t *testing.T) {
 	}
 	if _, err := signingOverrides(&awsv1beta1.EndpointConfig{SigningMethod: aws.String("v2")}); err == nil {
 		t.Error("want an error for a signing method other than SigV4")
+	}
+}
+
+// A Dynamic endpoint sends each service's calls to protocol://service.region.host.
+// Names under a test host do not resolve here, so the client dials the local
+// server whatever the host, and the test reads the Host the SDK sent.
+func TestDynamicEndpointReachesServiceHost(t *testing.T) {
+	hosts := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case hosts <- r.Host:
+		default:
+		}
+		w.WriteHeader(http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	endpoints, err := endpointOverrides(&awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{
+		Type: awsv1beta1.URLConfigTypeDynamic, Dynamic: &awsv1beta1.DynamicURLConfig{Protocol: "http", Host: "example.test:4566"},
+	}}, "ap-northeast-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialer := &net.Dialer{}
+	s := Session{
+		Config: aws.Config{
+			Region: "ap-northeast-2", Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""), RetryMaxAttempts: 1,
+			HTTPClient: &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				return dialer.DialContext(ctx, network, srv.Listener.Addr().String())
+			}}},
+		},
+		endpoints: endpoints,
+	}
+	_, _ = s.RDS().DescribeDBInstances(context.Background(), &rds.DescribeDBInstancesInput{})
+	if got := <-hosts; got != "rds.ap-northeast-2.example.test:4566" {
+		t.Errorf("Host of an RDS call through a Dynamic endpoint: want rds.ap-northeast-2.example.test:4566, got %q", got)
 	}
 }
