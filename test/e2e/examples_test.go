@@ -3,17 +3,15 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/provider-rds/provider-rds/test/harness"
 )
 
 // Every example applies to the control plane (server-side apply, dry run), so that
@@ -36,18 +34,11 @@ func TestExamplesApply(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(raw), 4096)
-		for {
-			u := &unstructured.Unstructured{}
-			if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
-				break
-			} else if err != nil {
-				t.Errorf("%s: %v", path, err)
-				break
-			}
-			if len(u.Object) == 0 {
-				continue
-			}
+		objs, err := harness.DecodeObjects(bytes.NewReader(raw))
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		for _, u := range objs {
 			if u.GetNamespace() != "" {
 				ensureNamespace(t, u.GetNamespace())
 			}

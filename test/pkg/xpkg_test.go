@@ -13,8 +13,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/provider-rds/provider-rds/test/harness"
 )
 
 // `make xpkg` produces, without Docker, a package whose controller image
@@ -72,14 +72,11 @@ func TestMakeXpkg(t *testing.T) {
 	}
 
 	kinds := map[string]bool{}
-	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(pkgYAML), 4096)
-	for {
-		u := &unstructured.Unstructured{}
-		if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			t.Fatal(err)
-		}
+	objs, err := harness.DecodeObjects(bytes.NewReader(pkgYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range objs {
 		kinds[u.GetKind()+"/"+u.GetName()] = true
 	}
 	if !kinds["Provider/provider-rds"] {

@@ -110,9 +110,9 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 		return managed.ExternalObservation{}, err
 	}
 	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, desiredTags(cr))
-	e.reports.report(ctx, e.record, cr, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
+	e.reports.report(e.record, cr, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
 	ignored := ignoredFields(cr.Spec.ForProvider)
-	e.reports.report(ctx, e.record, cr, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
+	e.reports.report(e.record, cr, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
 
 	diff := drift.Summary()
 	if e.needsRotation(cr, db, pw) {

@@ -1,7 +1,6 @@
 package instance
 
 import (
-	"context"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -28,7 +27,7 @@ func newReports() *reports { return &reports{last: map[reportKey]string{}} }
 
 // report emits msg when active and different from the last report of its
 // reason; an inactive report is forgotten so that a recurrence is reported.
-func (r *reports) report(_ context.Context, rec event.Recorder, cr *v1beta1.Instance, reason event.Reason, msg string, active bool) {
+func (r *reports) report(rec event.Recorder, cr *v1beta1.Instance, reason event.Reason, msg string, active bool) {
 	k := reportKey{uid: cr.GetUID(), reason: reason}
 	r.mu.Lock()
 	defer r.mu.Unlock()
