@@ -160,3 +160,20 @@ func createOutOfBand(t *testing.T, id, engine, class, user string) *types.DBInst
 	}
 	return out.DBInstance
 }
+
+// eventMessages returns the messages of the events of a reason recorded for
+// an Instance.
+func eventMessages(t *testing.T, name, reason string) []string {
+	t.Helper()
+	l := &corev1.EventList{}
+	if err := env.Kube.List(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range l.Items {
+		if e.InvolvedObject.Kind == "Instance" && e.InvolvedObject.Name == name && e.Reason == reason {
+			out = append(out, e.Message)
+		}
+	}
+	return out
+}

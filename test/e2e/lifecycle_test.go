@@ -44,6 +44,40 @@ func TestOutOfBandChangesAreReverted(t *testing.T) {
 	if got := env.Calls.Since(before)["rds:ModifyDBInstance"]; got != 1 {
 		t.Errorf("ModifyDBInstance calls to correct the drift: want 1, got %d", got)
 	}
+	eventually(t, waitTimeout, "an event names the drifted fields", func() (bool, string) {
+		msgs := eventMessages(t, "drift-db", "CorrectingDrift")
+		for _, m := range msgs {
+			if strings.Contains(m, "allocatedStorage") && strings.Contains(m, "instanceClass") {
+				return true, ""
+			}
+		}
+		return false, strings.Join(msgs, "; ")
+	})
+}
+
+// A change RDS cannot make to an existing instance is reported once, not
+// retried.
+func TestCreateOnlyChangeIsReportedNotRetried(t *testing.T) {
+	in := newInstance("create-only-db", providerConfigName)
+	in.Spec.ForProvider.StorageEncrypted = aws.Bool(true)
+	createInstance(t, in)
+	waitReadySynced(t, "create-only-db")
+	patch := client.RawPatch("application/merge-patch+json", []byte(`{"spec":{"forProvider":{"storageEncrypted":false}}}`))
+	before := env.Calls.Snapshot()
+	if err := env.Kube.Patch(context.Background(), getInstance(t, "create-only-db"), patch); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, waitTimeout, "a CannotApply event names storageEncrypted", func() (bool, string) {
+		msgs := eventMessages(t, "create-only-db", "CannotApply")
+		return len(msgs) == 1 && strings.Contains(msgs[0], "storageEncrypted: the instance has true; RDS sets it only at creation"), strings.Join(msgs, "; ")
+	})
+	time.Sleep(2 * pollInterval)
+	if got := env.Calls.Since(before)["rds:ModifyDBInstance"]; got != 0 {
+		t.Errorf("ModifyDBInstance calls for a create-only change: want 0, got %d", got)
+	}
+	if s := condition(getInstance(t, "create-only-db"), xpv2.TypeSynced); s.Status != corev1.ConditionTrue {
+		t.Errorf("Synced after a create-only change: want True (nothing to retry), got %s: %s", s.Status, s.Message)
+	}
 }
 
 // An instance deleted out of band is created again.
