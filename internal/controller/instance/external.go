@@ -64,9 +64,12 @@ type external struct {
 	reports   *reports
 	now       func() time.Time
 
-	// observed is the DB instance as Observe described it, so that Update and
-	// Delete act on it without describing it again.
+	// What Observe found, so that Update and Delete act on it without
+	// describing the instance, reading the password or diffing again.
 	observed *types.DBInstance
+	drift    rdsinstance.Drift
+	password masterPassword
+	rotate   bool
 }
 
 // identifierPattern is the syntax RDS accepts for a DB instance identifier.
@@ -114,8 +117,9 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	ignored := ignoredFields(cr.Spec.ForProvider)
 	e.reports.report(e.record, cr, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
 
+	e.drift, e.password, e.rotate = drift, pw, e.needsRotation(cr, db, pw)
 	diff := drift.Summary()
-	if e.needsRotation(cr, db, pw) {
+	if e.rotate {
 		diff = strings.TrimPrefix(diff+", master password", ", ")
 	}
 	return managed.ExternalObservation{
@@ -212,14 +216,7 @@ func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.Ext
 	if e.observed == nil {
 		return managed.ExternalUpdate{}, errors.New(errDescribe)
 	}
-	db := *e.observed
-	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, desiredTags(cr))
-
-	pw, err := e.appliedPassword(ctx, cr, db)
-	if err != nil {
-		return managed.ExternalUpdate{}, err
-	}
-	rotate := e.needsRotation(cr, db, pw)
+	db, drift, pw, rotate := *e.observed, e.drift, e.password, e.rotate
 	in := drift.Modify
 	if in == nil && (rotate || drift.NeedsPassword) {
 		in = &rds.ModifyDBInstanceInput{DBInstanceIdentifier: db.DBInstanceIdentifier}

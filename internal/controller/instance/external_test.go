@@ -29,6 +29,7 @@ type fakeRDS struct {
 	deleteErr error
 	calls     []string
 	deleteIn  *rds.DeleteDBInstanceInput
+	modifyIn  *rds.ModifyDBInstanceInput
 }
 
 func (f *fakeRDS) DescribeDBInstances(context.Context, *rds.DescribeDBInstancesInput, ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error) {
@@ -45,7 +46,13 @@ func (f *fakeRDS) CreateDBInstance(context.Context, *rds.CreateDBInstanceInput, 
 
 func (f *fakeRDS) ModifyDBInstance(_ context.Context, in *rds.ModifyDBInstanceInput, _ ...func(*rds.Options)) (*rds.ModifyDBInstanceOutput, error) {
 	f.calls = append(f.calls, "ModifyDBInstance")
+	f.modifyIn = in
 	return &rds.ModifyDBInstanceOutput{}, nil
+}
+
+func (f *fakeRDS) AddTagsToResource(context.Context, *rds.AddTagsToResourceInput, ...func(*rds.Options)) (*rds.AddTagsToResourceOutput, error) {
+	f.calls = append(f.calls, "AddTagsToResource")
+	return &rds.AddTagsToResourceOutput{}, nil
 }
 
 func (f *fakeRDS) DeleteDBInstance(_ context.Context, in *rds.DeleteDBInstanceInput, _ ...func(*rds.Options)) (*rds.DeleteDBInstanceOutput, error) {
@@ -252,5 +259,32 @@ func TestDefaultIdentifier(t *testing.T) {
 	in.Spec.ForProvider.Identifier = aws.String("explicit")
 	if id, _ := defaultIdentifier(in); id != "explicit" {
 		t.Errorf("identifier wins over prefix: got %q", id)
+	}
+}
+
+// Update applies what Observe found with one ModifyDBInstance and the tag
+// calls, without describing the instance again.
+func TestUpdateAppliesObservedDrift(t *testing.T) {
+	cr := instanceWith(func(in *v1beta1.Instance) {
+		in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large")
+		in.Spec.ForProvider.Tags = map[string]*string{"team": aws.String("data")}
+	})
+	f := &fakeRDS{db: dbWith("available")}
+	e := newExternal(f)
+	obs, err := e.Observe(context.Background(), cr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obs.ResourceUpToDate || obs.Diff != "instanceClass, tags" {
+		t.Fatalf("Observe: want drift in instanceClass and tags, got up-to-date=%t diff=%q", obs.ResourceUpToDate, obs.Diff)
+	}
+	if _, err := e.Update(context.Background(), cr); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(f.calls, ",") != "ModifyDBInstance,AddTagsToResource" {
+		t.Errorf("calls: want ModifyDBInstance then AddTagsToResource, got %v", f.calls)
+	}
+	if aws.ToString(f.modifyIn.DBInstanceClass) != "db.t3.large" || f.modifyIn.MasterUserPassword != nil {
+		t.Errorf("ModifyDBInstance input: want only the class, got class %q password set %t", aws.ToString(f.modifyIn.DBInstanceClass), f.modifyIn.MasterUserPassword != nil)
 	}
 }
