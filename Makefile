@@ -99,6 +99,11 @@ $(ANGRYJET):
 
 ##@ Tests
 
+.PHONY: bench
+bench: $(MOTO_READY) ## Measure create-to-Ready throughput, AWS calls per Instance and provider memory (batches of 50 against moto).
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH))" MOTO_SERVER="$(MOTO_SERVER)" \
+	go test -count=1 -run '^$$' -bench . -benchtime=3x ./test/bench/
+
 .PHONY: test
 test: check-generate $(MOTO_READY) ## Run every test: unit tests, then end-to-end tests on a real control plane and AWS emulator.
 	go vet ./...
