@@ -107,8 +107,10 @@ bench: $(MOTO_READY) ## Measure create-to-Ready throughput, AWS calls per Instan
 .PHONY: test
 test: check-generate $(MOTO_READY) ## Run every test: unit tests, then end-to-end tests on a real control plane and AWS emulator.
 	go vet ./...
+	@mkdir -p _output
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH) kube-controller-manager)" \
 	CROSSPLANE_ASSETS="$$($(CROSSPLANE_ASSETS_SH))" \
 	MOTO_SERVER="$(MOTO_SERVER)" \
-	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) ./... 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
-	@echo "All tests passed. Skipped tests, if any, are listed above as --- SKIP with their reason."
+	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) ./... 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)' | tee _output/test.log
+	@echo "Skipped tests, if any, are listed above as --- SKIP with their reason."
+	@echo "tests: $$(grep -cE '^\s*--- PASS' _output/test.log) passed, $$(grep -cE '^\s*--- FAIL' _output/test.log) failed, $$(grep -cE '^\s*--- SKIP' _output/test.log) skipped"
