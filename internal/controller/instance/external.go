@@ -89,6 +89,11 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	}
 	id := meta.GetExternalName(cr)
 	if err := validIdentifier(id); err != nil {
+		if meta.WasDeleted(cr) {
+			// No DB instance can have this identifier, so there is nothing
+			// to delete; let the Instance go instead of blocking on it.
+			return managed.ExternalObservation{ResourceExists: false}, nil
+		}
 		return managed.ExternalObservation{}, err
 	}
 	out, err := e.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)})

@@ -150,6 +150,18 @@ func TestObserveRejectsInvalidIdentifier(t *testing.T) {
 	}
 }
 
+func TestDeletingAnInvalidIdentifierDoesNotBlock(t *testing.T) {
+	cr := instanceWith(func(in *v1beta1.Instance) {
+		meta.SetExternalName(in, "my.db")
+		now := metav1.Now()
+		in.SetDeletionTimestamp(&now)
+	})
+	obs, err := newExternal(&fakeRDS{}).Observe(context.Background(), cr)
+	if err != nil || obs.ResourceExists {
+		t.Errorf("deleting an Instance whose identifier cannot exist: want no error and nothing to delete, got exists=%t err=%v", obs.ResourceExists, err)
+	}
+}
+
 func TestCreateIsIdempotent(t *testing.T) {
 	f := &fakeRDS{createErr: &types.DBInstanceAlreadyExistsFault{Message: aws.String("exists")}}
 	if _, err := newExternal(f).Create(context.Background(), instanceWith()); err != nil {
