@@ -24,8 +24,9 @@ import (
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
-// The binary reconciles an Instance to Ready through KUBECONFIG, answers its
-// health probes, and serves the managed-resource and AWS-call metrics.
+// The binary, electing itself leader, reconciles an Instance to Ready
+// through KUBECONFIG, answers its health probes, and serves the
+// managed-resource and AWS-call metrics.
 func TestProviderBinaryServesMetrics(t *testing.T) {
 	ctx := context.Background()
 	env, err := harness.Start(ctx)
@@ -55,7 +56,7 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := env.StartProviderBinary(bin, t.TempDir(), "--poll=2s",
+	p, err := env.StartProviderBinary(bin, t.TempDir(), "--poll=2s", "--leader-election",
 		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", healthPort))
 	if err != nil {
 		t.Fatal(err)
