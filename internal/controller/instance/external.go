@@ -109,6 +109,7 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	cr.Status.AtProvider = rdsinstance.Observation(db, cr.Spec.ForProvider)
 	cr.SetConditions(rdsinstance.ReadyCondition(aws.ToString(db.DBInstanceStatus)))
 	if meta.WasDeleted(cr) {
+		e.reports.forget(cr.GetUID())
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
 
@@ -308,7 +309,6 @@ func (e *external) Delete(ctx context.Context, mg resource.Managed) (managed.Ext
 	if err != nil && !isNotFound(err) && !isAlreadyDeleting(err) {
 		return managed.ExternalDelete{}, errors.Wrap(err, errDelete)
 	}
-	e.reports.forget(cr.GetUID())
 	return managed.ExternalDelete{}, e.passwords.deleteGenerated(ctx, cr)
 }
 
