@@ -75,8 +75,12 @@ func TestCreateOnlyChangeIsReportedNotRetried(t *testing.T) {
 	if got := env.Calls.Since(before)["rds:ModifyDBInstance"]; got != 0 {
 		t.Errorf("ModifyDBInstance calls for a create-only change: want 0, got %d", got)
 	}
-	if s := condition(getInstance(t, "create-only-db"), xpv2.TypeSynced); s.Status != corev1.ConditionTrue {
+	got := getInstance(t, "create-only-db")
+	if s := condition(got, xpv2.TypeSynced); s.Status != corev1.ConditionTrue {
 		t.Errorf("Synced after a create-only change: want True (nothing to retry), got %s: %s", s.Status, s.Message)
+	}
+	if c := condition(got, instance.TypeCannotApply); c.Status != corev1.ConditionTrue || !strings.Contains(c.Message, "storageEncrypted") {
+		t.Errorf("CannotApply condition: want True naming storageEncrypted, got %s: %s", c.Status, c.Message)
 	}
 }
 

@@ -61,7 +61,6 @@ type external struct {
 	passwords passwords
 	annotate  func(ctx context.Context, cr *v1beta1.Instance, key, value string) error
 	record    event.Recorder
-	reports   *reports
 	now       func() time.Time
 
 	// What Observe found, so that Update and Delete act on it without
@@ -109,7 +108,6 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	cr.Status.AtProvider = rdsinstance.Observation(db, cr.Spec.ForProvider)
 	cr.SetConditions(rdsinstance.ReadyCondition(aws.ToString(db.DBInstanceStatus)))
 	if meta.WasDeleted(cr) {
-		e.reports.forget(cr.GetUID())
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
 
@@ -119,9 +117,9 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 		return managed.ExternalObservation{}, err
 	}
 	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, desiredTags(cr))
-	e.reports.report(e.record, cr, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
+	warn(e.record, cr, TypeCannotApply, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
 	ignored := ignoredFields(cr.Spec.ForProvider)
-	e.reports.report(e.record, cr, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
+	warn(e.record, cr, TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
 
 	e.drift, e.password, e.rotate = drift, pw, e.needsRotation(cr, db, pw)
 	diff := drift.Summary()

@@ -90,7 +90,7 @@ func dbWith(status string, mods ...func(*types.DBInstance)) *types.DBInstance {
 }
 
 func newExternal(f *fakeRDS) *external {
-	return &external{rds: f, record: event.NewNopRecorder(), reports: newReports(), now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
+	return &external{rds: f, record: event.NewNopRecorder(), now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
 }
 
 func TestObserveStates(t *testing.T) {

@@ -57,7 +57,6 @@ func Setup(mgr ctrl.Manager, o Options) error {
 			sessions:  o.Sessions,
 			passwords: passwords{kube: kube, namespace: o.Namespace},
 			record:    recorder,
-			reports:   newReports(),
 		}),
 		managed.WithInitializers(identifierInitializer{kube: kube}),
 		// The identifier is fixed before creation, so a restart between
@@ -106,7 +105,6 @@ type connector struct {
 	sessions  *awsconfig.Resolver
 	passwords passwords
 	record    event.Recorder
-	reports   *reports
 }
 
 func (c *connector) Connect(ctx context.Context, mg resource.Managed) (managed.ExternalClient, error) {
@@ -126,7 +124,6 @@ func (c *connector) Connect(ctx context.Context, mg resource.Managed) (managed.E
 		passwords: c.passwords,
 		annotate:  c.annotate,
 		record:    c.record,
-		reports:   c.reports,
 		now:       time.Now,
 	}, nil
 }

@@ -1,0 +1,45 @@
+package instance
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+)
+
+// Conditions that report standing problems which retrying cannot fix: a
+// spec change RDS cannot apply to an existing instance, and fields accepted
+// for compatibility but not honoured.
+const (
+	TypeCannotApply   xpv2.ConditionType = "CannotApply"
+	TypeIgnoredFields xpv2.ConditionType = "IgnoredFields"
+
+	reasonNone xpv2.ConditionReason = "None"
+)
+
+// warn sets a warning condition on the Instance and emits a warning event
+// when its message changes. The condition lives in the Instance's status,
+// so the event is emitted once per change, not once per poll, and the
+// provider keeps no state of its own about it.
+func warn(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool) {
+	prev := cr.Status.GetCondition(ct)
+	if !active {
+		if prev.Status == corev1.ConditionTrue {
+			cr.SetConditions(xpv2.Condition{Type: ct, Status: corev1.ConditionFalse, Reason: reasonNone, LastTransitionTime: metav1.Now()})
+		}
+		return
+	}
+	if prev.Status == corev1.ConditionTrue && prev.Message == msg {
+		return
+	}
+	cr.SetConditions(xpv2.Condition{Type: ct, Status: corev1.ConditionTrue, Reason: xpv2.ConditionReason(reason), Message: msg, LastTransitionTime: metav1.Now()})
+	rec.Event(cr, event.Warning(reason, errorString(msg)))
+}
+
+// errorString lets a message travel as the error a warning event takes.
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
