@@ -57,7 +57,7 @@ type Session struct {
 	// account lookup is skipped.
 	AccountID string
 
-	endpoints map[string]string // service ID -> URL; "" key: every service
+	endpoints map[string]string // service ID -> URL
 	signing   signingOverride   // applies where an endpoint is overridden
 }
 
@@ -88,14 +88,7 @@ func (o signingOverride) apiOptions() []func(*middleware.Stack) error {
 
 // endpointFor returns the endpoint override for a service, if any.
 func (s Session) endpointFor(service string) *string {
-	return endpointFor(s.endpoints, service)
-}
-
-func endpointFor(endpoints map[string]string, service string) *string {
-	if u, ok := endpoints[service]; ok {
-		return aws.String(u)
-	}
-	if u, ok := endpoints[""]; ok {
+	if u, ok := s.endpoints[service]; ok {
 		return aws.String(u)
 	}
 	return nil
@@ -111,8 +104,16 @@ func (s Session) RDS() *rds.Client {
 }
 
 // STS returns an STS API client.
-func (s Session) STS() *sts.Client {
+func (s Session) STS() *sts.Client { return s.stsWith(nil) }
+
+// stsWith returns an STS API client that signs with creds, or with the
+// Session's credentials when creds is nil. Role chains use it to call STS
+// with the credentials of the previous link.
+func (s Session) stsWith(creds aws.CredentialsProvider) *sts.Client {
 	return sts.NewFromConfig(s.Config, func(o *sts.Options) {
+		if creds != nil {
+			o.Credentials = creds
+		}
 		if o.BaseEndpoint = s.endpointFor(ServiceSTS); o.BaseEndpoint != nil {
 			o.APIOptions = append(o.APIOptions, s.signing.apiOptions()...)
 		}
@@ -256,14 +257,7 @@ func (r *Resolver) credentials(ctx context.Context, ck credentialsKey, pc *awsv1
 		if ok {
 			return vc, nil
 		}
-		stsFor := func(creds aws.CredentialsProvider) *sts.Client {
-			return sts.NewFromConfig(cfg, func(o *sts.Options) {
-				o.Credentials = creds
-				if o.BaseEndpoint = endpointFor(endpoints, ServiceSTS); o.BaseEndpoint != nil {
-					o.APIOptions = append(o.APIOptions, signing.apiOptions()...)
-				}
-			})
-		}
+		stsFor := Session{Config: cfg, endpoints: endpoints, signing: signing}.stsWith
 		creds := baseCredentials(pc, in, stsFor)
 		if creds == nil {
 			creds = cfg.Credentials
@@ -294,7 +288,7 @@ func (r *Resolver) credentials(ctx context.Context, ck credentialsKey, pc *awsv1
 	return v.(validatedCredentials), nil //nolint:forcetypeassert // The build returns validatedCredentials only.
 }
 
-// endpointOverrides returns the endpoint URL per service ID ("" for all).
+// endpointOverrides returns the endpoint URL per service ID.
 func endpointOverrides(ec *awsv1beta1.EndpointConfig, region string) (map[string]string, error) {
 	if ec == nil {
 		return nil, nil
