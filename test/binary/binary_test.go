@@ -77,20 +77,13 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 	if err := env.Kube.Create(ctx, in); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	harness.Eventually(t, 60*time.Second, "metrics-db Ready", func() (bool, string) {
 		got := &v1beta1.Instance{}
 		if err := env.Kube.Get(ctx, types.NamespacedName{Name: "metrics-db"}, got); err != nil {
-			t.Fatal(err)
+			return false, err.Error()
 		}
-		if got.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("metrics-db not Ready within 60s: %+v", got.Status.Conditions)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return got.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue, fmt.Sprintf("%+v", got.Status.Conditions)
+	})
 
 	for _, probe := range []string{"/healthz", "/readyz"} {
 		if code, _ := get(t, fmt.Sprintf("http://127.0.0.1:%d%s", healthPort, probe)); code != http.StatusOK {
@@ -103,24 +96,15 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		`crossplane_managed_resource_first_time_to_readiness_seconds_count{`,
 		`crossplane_managed_resource_first_time_to_reconcile_seconds_count{`,
 	}
-	var body string
-	deadline = time.Now().Add(20 * time.Second)
-	for {
-		_, body = get(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))
-		missing := ""
+	harness.Eventually(t, 20*time.Second, "/metrics serves the managed-resource and AWS-call metrics", func() (bool, string) {
+		_, body := get(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))
 		for _, w := range want {
 			if !strings.Contains(body, w) {
-				missing = w
+				return false, "lacks " + w + ":\n" + grepMetrics(body)
 			}
 		}
-		if missing == "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/metrics lacks %s:\n%s", missing, grepMetrics(body))
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+		return true, ""
+	})
 }
 
 func get(t *testing.T, url string) (int, string) {

@@ -53,17 +53,7 @@ func readObjects(t *testing.T, path string) []*unstructured.Unstructured {
 
 func eventually(t *testing.T, what string, cond func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, why := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not so after %s: %s", what, timeout, why)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	harness.Eventually(t, timeout, what, cond)
 }
 
 func conditionStatus(u *unstructured.Unstructured, ct string) string {

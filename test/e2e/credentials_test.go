@@ -260,7 +260,7 @@ func TestBadCredentialSourcesAreReported(t *testing.T) {
 func waitCredentialsCondition(t *testing.T, name string, want corev1.ConditionStatus) *awsv1beta1.ProviderConfig {
 	t.Helper()
 	pc := &awsv1beta1.ProviderConfig{}
-	eventually(t, waitTimeout, "ProviderConfig "+name+" CredentialsValid="+string(want), func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "ProviderConfig "+name+" CredentialsValid="+string(want), func() (bool, string) {
 		if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, pc); err != nil {
 			return false, err.Error()
 		}
@@ -291,7 +291,7 @@ func TestSTSCallsDoNotGrowWithResourcesOrPolls(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { deleteAllAndWait(t, names) })
-	eventually(t, 3*time.Minute, "all instances Ready", func() (bool, string) {
+	harness.Eventually(t, 3*time.Minute, "all instances Ready", func() (bool, string) {
 		l := &v1beta1.InstanceList{}
 		if err := env.Kube.List(context.Background(), l); err != nil {
 			return false, err.Error()

@@ -21,28 +21,10 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/test/harness"
 )
 
 const waitTimeout = 60 * time.Second
-
-// eventually polls cond until it holds or the timeout passes, then fails
-// the test with the last explanation cond gave.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	last := ""
-	for {
-		ok, why := cond()
-		if ok {
-			return
-		}
-		last = why
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not so after %s: %s", what, timeout, last)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
 
 // applyFile creates the objects of a YAML file as written.
 func applyFile(t *testing.T, path string) {
@@ -77,7 +59,7 @@ func condition(in *v1beta1.Instance, ct xpv2.ConditionType) xpv2.Condition {
 func waitReadySynced(t *testing.T, name string) *v1beta1.Instance {
 	t.Helper()
 	var in *v1beta1.Instance
-	eventually(t, waitTimeout, "Instance "+name+" Ready and Synced", func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "Instance "+name+" Ready and Synced", func() (bool, string) {
 		in = getInstance(t, name)
 		r, s := condition(in, xpv2.TypeReady), condition(in, xpv2.TypeSynced)
 		return r.Status == corev1.ConditionTrue && s.Status == corev1.ConditionTrue,
@@ -91,7 +73,7 @@ func waitReadySynced(t *testing.T, name string) *v1beta1.Instance {
 func waitSyncedError(t *testing.T, name, want string) string {
 	t.Helper()
 	msg := ""
-	eventually(t, waitTimeout, "Instance "+name+" Synced=False mentioning "+want, func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "Instance "+name+" Synced=False mentioning "+want, func() (bool, string) {
 		s := condition(getInstance(t, name), xpv2.TypeSynced)
 		msg = s.Message
 		return s.Status == corev1.ConditionFalse && strings.Contains(s.Message, want), "Synced=" + string(s.Status) + ": " + s.Message
@@ -120,7 +102,7 @@ func deleteAndWaitGone(t *testing.T, name string) {
 	if err := env.Kube.Delete(context.Background(), in); client.IgnoreNotFound(err) != nil {
 		t.Fatal(err)
 	}
-	eventually(t, waitTimeout, "Instance "+name+" deleted", func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "Instance "+name+" deleted", func() (bool, string) {
 		err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, &v1beta1.Instance{})
 		return kerrors.IsNotFound(err), "still present"
 	})

@@ -36,7 +36,7 @@ func TestOutOfBandChangesAreReverted(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, driftWindow, "drift-db back to 20 GiB db.t3.micro", func() (bool, string) {
+	harness.Eventually(t, driftWindow, "drift-db back to 20 GiB db.t3.micro", func() (bool, string) {
 		db := describe(t, "drift-db")
 		return aws.ToInt32(db.AllocatedStorage) == 20 && aws.ToString(db.DBInstanceClass) == "db.t3.micro",
 			"storage " + itoa32(db.AllocatedStorage) + " class " + aws.ToString(db.DBInstanceClass)
@@ -44,7 +44,7 @@ func TestOutOfBandChangesAreReverted(t *testing.T) {
 	if got := env.Calls.Since(before)["rds:ModifyDBInstance"]; got != 1 {
 		t.Errorf("ModifyDBInstance calls to correct the drift: want 1, got %d", got)
 	}
-	eventually(t, waitTimeout, "an event names the drifted fields", func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "an event names the drifted fields", func() (bool, string) {
 		msgs := eventMessages(t, "drift-db", "CorrectingDrift")
 		for _, m := range msgs {
 			if strings.Contains(m, "allocatedStorage") && strings.Contains(m, "instanceClass") {
@@ -67,7 +67,7 @@ func TestCreateOnlyChangeIsReportedNotRetried(t *testing.T) {
 	if err := env.Kube.Patch(context.Background(), getInstance(t, "create-only-db"), patch); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, waitTimeout, "a CannotApply event names storageEncrypted", func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "a CannotApply event names storageEncrypted", func() (bool, string) {
 		msgs := eventMessages(t, "create-only-db", "CannotApply")
 		return len(msgs) == 1 && strings.Contains(msgs[0], "storageEncrypted: the instance has true; RDS sets it only at creation"), strings.Join(msgs, "; ")
 	})
@@ -91,7 +91,7 @@ func TestOutOfBandDeletionIsRecreated(t *testing.T) {
 	if _, err := env.RDS().DeleteDBInstance(context.Background(), &rds.DeleteDBInstanceInput{DBInstanceIdentifier: aws.String("recreate-db"), SkipFinalSnapshot: aws.Bool(true)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, driftWindow, "recreate-db exists again", func() (bool, string) {
+	harness.Eventually(t, driftWindow, "recreate-db exists again", func() (bool, string) {
 		return describe(t, "recreate-db") != nil, "absent"
 	})
 }
@@ -170,7 +170,7 @@ func TestPasswordSecretChangeRotatesOnce(t *testing.T) {
 	if err := env.Kube.Update(ctx, pwSecret); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, driftWindow, "connection Secret carries the new password", func() (bool, string) {
+	harness.Eventually(t, driftWindow, "connection Secret carries the new password", func() (bool, string) {
 		got := string(getSecret(t, "default", "rotate-db-conn").Data["password"])
 		return got == "second-password-456", "password is still the old one"
 	})

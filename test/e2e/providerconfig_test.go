@@ -118,7 +118,7 @@ func TestProviderConfigInUseCannotBeDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	createInstance(t, newInstance("usage-db", "usage-test"))
-	eventually(t, waitTimeout, "ProviderConfig usage-test counts one user", func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "ProviderConfig usage-test counts one user", func() (bool, string) {
 		got := &awsv1beta1.ProviderConfig{}
 		if err := env.Kube.Get(ctx, ktypes.NamespacedName{Name: "usage-test"}, got); err != nil {
 			return false, err.Error()
@@ -135,7 +135,7 @@ func TestProviderConfigInUseCannotBeDeleted(t *testing.T) {
 	}
 	deleteAndWaitGone(t, "usage-db")
 	collectOrphanedUsages(t)
-	eventually(t, waitTimeout, "ProviderConfig usage-test deleted once unused", func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "ProviderConfig usage-test deleted once unused", func() (bool, string) {
 		err := env.Kube.Get(ctx, ktypes.NamespacedName{Name: "usage-test"}, &awsv1beta1.ProviderConfig{})
 		return kerrors.IsNotFound(err), "still present"
 	})
