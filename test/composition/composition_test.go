@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -222,14 +221,7 @@ func TestClaimLifecycle(t *testing.T) {
 
 func describe(t *testing.T, id string) *rdstypes.DBInstance {
 	t.Helper()
-	out, err := env.RDSIn(compositionRegion).DescribeDBInstances(context.Background(), &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)})
-	if err != nil {
-		if strings.Contains(err.Error(), "DBInstanceNotFound") {
-			return nil
-		}
-		t.Fatalf("describe %s: %v", id, err)
-	}
-	return &out.DBInstances[0]
+	return env.Describe(t, compositionRegion, id)
 }
 
 // `crossplane render`, with the function in its Development runtime, turns

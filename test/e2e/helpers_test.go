@@ -84,14 +84,7 @@ func waitSyncedError(t *testing.T, name, want string) string {
 // describe returns the DB instance from the backend, or nil if it is gone.
 func describe(t *testing.T, id string) *types.DBInstance {
 	t.Helper()
-	out, err := env.RDS().DescribeDBInstances(context.Background(), &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)})
-	if err != nil {
-		if strings.Contains(err.Error(), "DBInstanceNotFound") {
-			return nil
-		}
-		t.Fatalf("cannot describe %s in the backend: %v", id, err)
-	}
-	return &out.DBInstances[0]
+	return env.Describe(t, harness.Region, id)
 }
 
 // deleteAndWaitGone deletes an Instance and waits until the object is gone.

@@ -6,17 +6,20 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/go-logr/logr"
 	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
@@ -303,4 +306,19 @@ func (e *Env) Kubeconfig() ([]byte, error) {
 		return nil, err
 	}
 	return u.KubeConfig()
+}
+
+// Describe returns a DB instance of the backend in a region, or nil when
+// there is none, failing the test on any other error.
+func (e *Env) Describe(t testing.TB, region, id string) *rdstypes.DBInstance {
+	t.Helper()
+	out, err := e.RDSIn(region).DescribeDBInstances(context.Background(), &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)})
+	if err != nil {
+		var nf *rdstypes.DBInstanceNotFoundFault
+		if errors.As(err, &nf) {
+			return nil
+		}
+		t.Fatalf("cannot describe %s in the backend: %v", id, err)
+	}
+	return &out.DBInstances[0]
 }
