@@ -134,12 +134,13 @@ func (d *differ) compare(p v1beta1.InstanceParameters) {
 	d.boolField("performanceInsightsEnabled", p.PerformanceInsightsEnabled, db.PerformanceInsightsEnabled, nil, &in.EnablePerformanceInsights)
 	d.boolField("customerOwnedIpEnabled", p.CustomerOwnedIPEnabled, db.CustomerOwnedIpEnabled, nil, &in.EnableCustomerOwnedIp)
 	d.boolField("dedicatedLogVolume", p.DedicatedLogVolume, db.DedicatedLogVolume, pend.DedicatedLogVolume, &in.DedicatedLogVolume)
-	d.intField("iops", p.Iops, db.Iops, pend.Iops, &in.Iops)
-	d.intField("storageThroughput", p.StorageThroughput, db.StorageThroughput, pend.StorageThroughput, &in.StorageThroughput)
+	d.provisioned(p)
 	d.intField("maxAllocatedStorage", p.MaxAllocatedStorage, db.MaxAllocatedStorage, nil, &in.MaxAllocatedStorage)
 	d.intField("monitoringInterval", p.MonitoringInterval, db.MonitoringInterval, nil, &in.MonitoringInterval)
 	d.intField("performanceInsightsRetentionPeriod", p.PerformanceInsightsRetentionPeriod, db.PerformanceInsightsRetentionPeriod, nil, &in.PerformanceInsightsRetentionPeriod)
-	d.intField("port", p.Port, observedPort(db), pend.Port, &in.DBPortNumber)
+	if port := observedPort(db); port != nil {
+		d.intField("port", p.Port, port, pend.Port, &in.DBPortNumber)
+	}
 	d.stringField("storageType", p.StorageType, db.StorageType, pend.StorageType, &in.StorageType)
 	d.stringField("networkType", p.NetworkType, db.NetworkType, nil, &in.NetworkType)
 	d.stringField("licenseModel", p.LicenseModel, db.LicenseModel, pend.LicenseModel, &in.LicenseModel)
@@ -183,13 +184,58 @@ func (d *differ) storage(p v1beta1.InstanceParameters) {
 		return
 	}
 	if *want < have {
-		if p.MaxAllocatedStorage == nil {
+		// Storage autoscaling is on when AWS reports a maximum, whoever set
+		// it (the spec, initProvider, or someone outside Kubernetes).
+		if p.MaxAllocatedStorage == nil && aws.ToInt32(d.db.MaxAllocatedStorage) <= 0 {
 			d.cannotApply("allocatedStorage: RDS cannot shrink storage from %d to %d GiB", have, *want)
 		}
 		return
 	}
 	d.in.AllocatedStorage = want
 	d.drift("allocatedStorage")
+}
+
+// provisioned compares provisioned IOPS and storage throughput. For gp3
+// storage a value at or below the baseline of the target volume size is
+// the baseline, which AWS sets by itself and changes as the volume grows:
+// it is met by whatever baseline AWS reports and is never sent.
+func (d *differ) provisioned(p v1beta1.InstanceParameters) {
+	db, pend, in := d.db, d.pending, &d.in
+	storageType := aws.ToString(p.StorageType)
+	if storageType == "" {
+		storageType = aws.ToString(db.StorageType)
+	}
+	if !strings.EqualFold(storageType, storageTypeGP3) {
+		d.intField("iops", p.Iops, db.Iops, pend.Iops, &in.Iops)
+		d.intField("storageThroughput", p.StorageThroughput, db.StorageThroughput, pend.StorageThroughput, &in.StorageThroughput)
+		return
+	}
+	storage := aws.ToInt32(db.AllocatedStorage)
+	if want := int32Ptr(p.AllocatedStorage); want != nil && *want > storage {
+		storage = *want
+	}
+	iops, throughput := gp3Baseline(aws.ToString(db.Engine), storage)
+	d.gp3Field("iops", p.Iops, iops, db.Iops, pend.Iops, &in.Iops)
+	d.gp3Field("storageThroughput", p.StorageThroughput, throughput, db.StorageThroughput, pend.StorageThroughput, &in.StorageThroughput)
+}
+
+// gp3Field compares one provisioned gp3 value against its baseline.
+func (d *differ) gp3Field(field string, want *float64, baseline int32, have, pending *int32, set **int32) {
+	w := int32Ptr(want)
+	if w == nil {
+		return
+	}
+	if *w <= baseline {
+		if aws.ToInt32(have) <= baseline {
+			return // AWS keeps the baseline
+		}
+		w = &baseline // back down from a provisioned value to the baseline
+	}
+	if aws.ToInt32(have) == *w || (pending != nil && *pending == *w) {
+		return
+	}
+	*set = w
+	d.drift(field)
 }
 
 // engineVersion compares the engine version. A requested prefix ("16") is
@@ -285,9 +331,11 @@ func (d *differ) domain(p v1beta1.InstanceParameters) {
 	if len(d.db.DomainMemberships) > 0 {
 		have = d.db.DomainMemberships[0]
 	}
-	if equalFold(p.Domain, have.Domain) && equalFold(p.DomainFqdn, have.FQDN) &&
-		(p.DomainIAMRoleName == nil || equalFold(p.DomainIAMRoleName, have.IAMRoleName)) &&
-		(p.DomainOu == nil || equalFold(p.DomainOu, have.OU)) {
+	// Each field counts only when the spec sets it: AWS reports the
+	// directory's FQDN, OU and role for a domain given by ID, and the
+	// directory ID for one given by FQDN.
+	same := func(want, have *string) bool { return want == nil || equalFold(want, have) }
+	if same(p.Domain, have.Domain) && same(p.DomainFqdn, have.FQDN) && same(p.DomainIAMRoleName, have.IAMRoleName) && same(p.DomainOu, have.OU) {
 		return
 	}
 	d.in.Domain, d.in.DomainFqdn, d.in.DomainOu = p.Domain, p.DomainFqdn, p.DomainOu
@@ -349,11 +397,14 @@ func sameSet(a, b []string) bool {
 	return true
 }
 
+// observedPort is the port of the instance's endpoint, or nil before AWS
+// reports one (while creating). DbInstancePort is not used: AWS documents it
+// as the port of a DB cluster member and reports 0 for other instances.
 func observedPort(db types.DBInstance) *int32 {
-	if db.Endpoint != nil && db.Endpoint.Port != nil {
+	if db.Endpoint != nil {
 		return db.Endpoint.Port
 	}
-	return db.DbInstancePort
+	return nil
 }
 
 func observedSubnetGroup(db types.DBInstance) *string {
@@ -368,13 +419,6 @@ func observedParameterGroup(db types.DBInstance) *string {
 		return nil
 	}
 	return db.DBParameterGroups[0].DBParameterGroupName
-}
-
-func observedOptionGroup(db types.DBInstance) *string {
-	if len(db.OptionGroupMemberships) == 0 {
-		return nil
-	}
-	return db.OptionGroupMemberships[0].OptionGroupName
 }
 
 func observedVPCSecurityGroups(db types.DBInstance) []string {

@@ -203,6 +203,66 @@ func TestDiff(t *testing.T) {
 				in.CloudwatchLogsExportConfiguration = &types.CloudwatchLogsExportConfiguration{EnableLogTypes: []string{"upgrade"}, DisableLogTypes: []string{"iam-db-auth-error"}}
 			})},
 		},
+		"GP3BaselineGrewWithStorage": {
+			reason: "A gp3 value at the small baseline is met by the larger baseline AWS reports once the volume grew.",
+			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(500), Iops: aws.Float64(3000), StorageThroughput: aws.Float64(125)},
+			db: observed(func(db *types.DBInstance) {
+				db.AllocatedStorage, db.Iops, db.StorageThroughput = aws.Int32(500), aws.Int32(12000), aws.Int32(500)
+			}),
+		},
+		"GP3GrowthPastThresholdSendsNoIops": {
+			reason: "Growing gp3 past the threshold sends only the storage; AWS raises the baseline itself.",
+			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(500), Iops: aws.Float64(3000), ApplyImmediately: aws.Bool(true)},
+			db:     observed(func(db *types.DBInstance) { db.Iops = aws.Int32(3000) }),
+			want: want{fields: []string{"allocatedStorage"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.AllocatedStorage, in.ApplyImmediately = aws.Int32(500), aws.Bool(true)
+			})},
+		},
+		"GP3ProvisionedAboveBaseline": {
+			reason: "IOPS above the baseline are provisioned and compared.",
+			spec:   v1beta1.InstanceParameters{Iops: aws.Float64(16000)},
+			db: observed(func(db *types.DBInstance) {
+				db.AllocatedStorage, db.Iops = aws.Int32(500), aws.Int32(12000)
+			}),
+			want: want{fields: []string{"iops"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.Iops = aws.Int32(16000) })},
+		},
+		"OptionGroupPendingMaintenance": {
+			reason: "With both memberships listed, the group on its way in is the instance's, whatever the order.",
+			spec:   v1beta1.InstanceParameters{OptionGroupName: aws.String("og-next")},
+			db: observed(func(db *types.DBInstance) {
+				db.OptionGroupMemberships = []types.OptionGroupMembership{
+					{OptionGroupName: aws.String("og-current"), Status: aws.String("pending-maintenance-removal")},
+					{OptionGroupName: aws.String("og-next"), Status: aws.String("pending-maintenance-apply")},
+				}
+			}),
+		},
+		"DomainDetailsFromAWS": {
+			reason: "The FQDN, OU and role AWS reports for a domain given by ID are not drift.",
+			spec:   v1beta1.InstanceParameters{Domain: aws.String("d-1234567890")},
+			db: observed(func(db *types.DBInstance) {
+				db.DomainMemberships = []types.DomainMembership{{Domain: aws.String("d-1234567890"), FQDN: aws.String("corp.example.com"), OU: aws.String("OU=db"), IAMRoleName: aws.String("rds-ad")}}
+			}),
+		},
+		"ReservedTags": {
+			reason: "Tags with the aws: prefix belong to AWS: never removed.",
+			db: observed(func(db *types.DBInstance) {
+				db.TagList = append(db.TagList, types.Tag{Key: aws.String("aws:cloudformation:stack-name"), Value: aws.String("s")})
+			}),
+		},
+		"AutoscaledStorageOutsideSpec": {
+			reason: "More storage than the spec asks, with autoscaling on in AWS (set outside forProvider), is not a shrink.",
+			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(20)},
+			db: observed(func(db *types.DBInstance) {
+				db.AllocatedStorage, db.MaxAllocatedStorage = aws.Int32(30), aws.Int32(100)
+			}),
+		},
+		"NoEndpointNoPortDrift": {
+			reason: "Without an endpoint the port is unknown, not different.",
+			spec:   v1beta1.InstanceParameters{Port: aws.Float64(5432)},
+			db: observed(func(db *types.DBInstance) {
+				db.Endpoint, db.DbInstancePort = nil, aws.Int32(0)
+			}),
+		},
 		"StopManagedPassword": {
 			reason: "Taking the password back from AWS needs a password.",
 			spec:   v1beta1.InstanceParameters{ManageMasterUserPassword: aws.Bool(false)},

@@ -13,13 +13,25 @@ import (
 // chose, so that defaults are visible and not mistaken for drift. A field set
 // in initProvider is left alone: the user asked for it to be applied at
 // creation and never enforced. It reports whether anything was filled.
+//
+// Nothing is filled while the instance is being created: AWS has not settled
+// its values yet (the endpoint and its port among them). Values AWS derives
+// and changes by itself are never filled, so that they do not pin what AWS
+// later changes: gp3 IOPS and throughput at their baseline (which grows with
+// the volume), and the CA certificate (which AWS and operators rotate).
 func LateInitialize(p *v1beta1.InstanceParameters, init v1beta1.InstanceInitParameters, db types.DBInstance) bool {
+	if strings.EqualFold(aws.ToString(db.DBInstanceStatus), StatusCreating) {
+		return false
+	}
 	li := lateInit{}
+	iops, throughput := positive(db.Iops), positive(db.StorageThroughput)
+	if baseIops, baseThroughput, gp3 := observedGP3Baseline(db); gp3 {
+		iops, throughput = beyondBaseline(iops, baseIops), beyondBaseline(throughput, baseThroughput)
+	}
 	li.float(&p.AllocatedStorage, init.AllocatedStorage, db.AllocatedStorage)
 	li.boolean(&p.AutoMinorVersionUpgrade, init.AutoMinorVersionUpgrade, db.AutoMinorVersionUpgrade)
 	li.float(&p.BackupRetentionPeriod, init.BackupRetentionPeriod, db.BackupRetentionPeriod)
 	li.str(&p.BackupWindow, init.BackupWindow, db.PreferredBackupWindow)
-	li.str(&p.CACertIdentifier, init.CACertIdentifier, db.CACertificateIdentifier)
 	li.boolean(&p.CopyTagsToSnapshot, init.CopyTagsToSnapshot, db.CopyTagsToSnapshot)
 	li.str(&p.DBSubnetGroupName, init.DBSubnetGroupName, observedSubnetGroup(db))
 	li.boolean(&p.DeletionProtection, init.DeletionProtection, db.DeletionProtection)
@@ -27,7 +39,7 @@ func LateInitialize(p *v1beta1.InstanceParameters, init v1beta1.InstanceInitPara
 	li.str(&p.EngineVersion, init.EngineVersion, db.EngineVersion)
 	li.boolean(&p.IAMDatabaseAuthenticationEnabled, init.IAMDatabaseAuthenticationEnabled, db.IAMDatabaseAuthenticationEnabled)
 	li.str(&p.InstanceClass, init.InstanceClass, db.DBInstanceClass)
-	li.float(&p.Iops, init.Iops, positive(db.Iops))
+	li.float(&p.Iops, init.Iops, iops)
 	li.str(&p.KMSKeyID, init.KMSKeyID, db.KmsKeyId)
 	li.str(&p.LicenseModel, init.LicenseModel, db.LicenseModel)
 	li.str(&p.MaintenanceWindow, init.MaintenanceWindow, db.PreferredMaintenanceWindow)
@@ -40,7 +52,7 @@ func LateInitialize(p *v1beta1.InstanceParameters, init v1beta1.InstanceInitPara
 	li.float(&p.Port, init.Port, observedPort(db))
 	li.boolean(&p.PubliclyAccessible, init.PubliclyAccessible, db.PubliclyAccessible)
 	li.boolean(&p.StorageEncrypted, init.StorageEncrypted, db.StorageEncrypted)
-	li.float(&p.StorageThroughput, init.StorageThroughput, positive(db.StorageThroughput))
+	li.float(&p.StorageThroughput, init.StorageThroughput, throughput)
 	li.str(&p.StorageType, init.StorageType, db.StorageType)
 	li.str(&p.Username, init.Username, db.MasterUsername)
 	if p.DBName == nil && p.Name == nil && init.DBName == nil && init.Name == nil && db.DBName != nil {

@@ -113,6 +113,8 @@ func Observation(db types.DBInstance, p v1beta1.InstanceParameters) v1beta1.Inst
 	o.DBSubnetGroupName = observedSubnetGroup(db)
 	o.ParameterGroupName = observedParameterGroup(db)
 	o.OptionGroupName = observedOptionGroup(db)
+	o.ParameterApplyStatus = parameterApplyStatus(db)
+	o.PendingModifiedValues = PendingModifications(db)
 	o.VPCSecurityGroupIDs = stringPtrs(observedVPCSecurityGroups(db))
 	o.SecurityGroupNames = stringPtrs(observedDBSecurityGroups(db))
 	for _, d := range db.DomainMemberships {

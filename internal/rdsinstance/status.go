@@ -26,6 +26,35 @@ var servingStatuses = map[string]bool{
 	"configuring-log-exports":         true,
 	"storage-config-upgrade":          true,
 	"storage-initialization":          true,
+	"resetting-master-credentials":    true,
+}
+
+// modifiableStatuses are the statuses in which AWS accepts ModifyDBInstance.
+// backing-up and storage-optimization can last hours; a new master password
+// is set during them rather than after.
+var modifiableStatuses = map[string]bool{
+	StatusAvailable:        true,
+	"backing-up":           true,
+	"storage-optimization": true,
+}
+
+// noFinalSnapshotStatuses are the failure statuses in which AWS deletes a DB
+// instance only without a final snapshot.
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html
+var noFinalSnapshotStatuses = map[string]bool{
+	"failed":               true,
+	"incompatible-restore": true,
+	"incompatible-network": true,
+}
+
+// AcceptsModification reports whether AWS accepts ModifyDBInstance in a
+// status.
+func AcceptsModification(status string) bool { return modifiableStatuses[strings.ToLower(status)] }
+
+// TakesNoFinalSnapshot reports whether AWS refuses a final snapshot of an
+// instance in a status.
+func TakesNoFinalSnapshot(status string) bool {
+	return noFinalSnapshotStatuses[strings.ToLower(status)]
 }
 
 // inFlightStatuses are the statuses in which a change is already under way.
@@ -50,6 +79,25 @@ var inFlightStatuses = map[string]bool{
 	"converting-to-vpc":               true,
 	StatusCreating:                    true,
 }
+
+// transitionStatuses are the in-flight statuses that follow a request and
+// end within minutes. Long-running ones (backing-up, storage-optimization,
+// maintenance) are left out: they can last hours.
+var transitionStatuses = map[string]bool{
+	StatusCreating:                 true,
+	StatusDeleting:                 true,
+	"modifying":                    true,
+	"rebooting":                    true,
+	"renaming":                     true,
+	"resetting-master-credentials": true,
+	"starting":                     true,
+	"stopping":                     true,
+	"upgrading":                    true,
+}
+
+// InTransition reports whether the DB instance is in a short transition
+// that a request started, whose end is worth noticing soon.
+func InTransition(status string) bool { return transitionStatuses[strings.ToLower(status)] }
 
 // InFlight reports whether a change is under way on the DB instance.
 func InFlight(status string) bool { return inFlightStatuses[strings.ToLower(status)] }

@@ -2,6 +2,7 @@ package rdsinstance
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
@@ -50,15 +51,28 @@ func tagMap(tags []types.Tag) map[string]*string {
 	return out
 }
 
+// reservedTag reports whether a tag key belongs to AWS: keys starting with
+// "aws:" (in any case) can be neither added, changed nor removed.
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html
+func reservedTag(key string) bool {
+	return len(key) >= 4 && strings.EqualFold(key[:4], "aws:")
+}
+
 // TagDiff returns the tags to add or overwrite and the keys to remove so that
-// the observed tags become the desired ones. Order never matters.
+// the observed tags become the desired ones. Order never matters, and tags
+// reserved for AWS are left alone.
 func TagDiff(desired map[string]string, observed []types.Tag) (add []types.Tag, remove []string) {
 	have := map[string]string{}
 	for _, t := range observed {
-		have[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		if !reservedTag(aws.ToString(t.Key)) {
+			have[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
 	}
 	want := map[string]string{}
 	for k, v := range desired {
+		if reservedTag(k) {
+			continue
+		}
 		if cur, ok := have[k]; !ok || cur != v {
 			want[k] = v
 		}

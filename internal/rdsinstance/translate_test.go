@@ -138,6 +138,79 @@ func TestLateInitialize(t *testing.T) {
 	}
 }
 
+func TestLateInitializeLeavesAWSDerivedValues(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		db     types.DBInstance
+		check  func(p v1beta1.InstanceParameters) bool
+	}{
+		"Creating": {
+			reason: "Nothing is filled while AWS has not settled the instance's values.",
+			db: observed(func(db *types.DBInstance) {
+				db.DBInstanceStatus, db.Endpoint, db.DbInstancePort = aws.String("creating"), nil, aws.Int32(0)
+			}),
+			check: func(p v1beta1.InstanceParameters) bool { return p.Port == nil && p.EngineVersion == nil },
+		},
+		"GP3Baseline": {
+			reason: "gp3 IOPS and throughput at the baseline grow with the volume: not pinned.",
+			db:     observed(func(db *types.DBInstance) { db.Iops, db.StorageThroughput = aws.Int32(3000), aws.Int32(125) }),
+			check:  func(p v1beta1.InstanceParameters) bool { return p.Iops == nil && p.StorageThroughput == nil },
+		},
+		"GP3Provisioned": {
+			reason: "gp3 IOPS above the baseline were provisioned: filled.",
+			db:     observed(func(db *types.DBInstance) { db.Iops = aws.Int32(6000) }),
+			check:  func(p v1beta1.InstanceParameters) bool { return aws.ToFloat64(p.Iops) == 6000 },
+		},
+		"CACertificate": {
+			reason: "The CA certificate is rotated by AWS and operators: not pinned.",
+			db:     observed(func(db *types.DBInstance) { db.CACertificateIdentifier = aws.String("rds-ca-rsa2048-g1") }),
+			check:  func(p v1beta1.InstanceParameters) bool { return p.CACertIdentifier == nil },
+		},
+		"PortFromEndpoint": {
+			reason: "The port is the endpoint's, never DbInstancePort (a cluster member's port).",
+			db:     observed(func(db *types.DBInstance) { db.DbInstancePort = aws.Int32(0) }),
+			check:  func(p v1beta1.InstanceParameters) bool { return aws.ToFloat64(p.Port) == 5432 },
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := v1beta1.InstanceParameters{}
+			LateInitialize(&p, v1beta1.InstanceInitParameters{}, tc.db)
+			if !tc.check(p) {
+				t.Errorf("%s\ngot %+v", tc.reason, p)
+			}
+		})
+	}
+}
+
+func TestCreateInputOmitsGP3Baseline(t *testing.T) {
+	p := v1beta1.InstanceParameters{Engine: aws.String("postgres"), StorageType: aws.String("gp3"), AllocatedStorage: aws.Float64(200), Iops: aws.Float64(3000), StorageThroughput: aws.Float64(125)}
+	if in := CreateInput("db", p, Credentials{}, nil); in.Iops != nil || in.StorageThroughput != nil {
+		t.Errorf("baseline gp3 values below the threshold are refused by AWS; want them omitted, got %v and %v", aws.ToInt32(in.Iops), aws.ToInt32(in.StorageThroughput))
+	}
+	p.AllocatedStorage, p.Iops = aws.Float64(500), aws.Float64(15000)
+	if in := CreateInput("db", p, Credentials{}, nil); aws.ToInt32(in.Iops) != 15000 {
+		t.Errorf("provisioned gp3 IOPS above the baseline: want 15000, got %v", aws.ToInt32(in.Iops))
+	}
+}
+
+func TestPendingSummary(t *testing.T) {
+	db := observed(func(db *types.DBInstance) {
+		db.PendingModifiedValues = &types.PendingModifiedValues{DBInstanceClass: aws.String("db.r6g.xlarge"), MasterUserPassword: aws.String("****")}
+		db.DBParameterGroups = []types.DBParameterGroupStatus{{DBParameterGroupName: aws.String("tuned"), ParameterApplyStatus: aws.String("pending-reboot")}}
+	})
+	want := []string{"instanceClass db.r6g.xlarge", "a new master password", "parameter group tuned (pending-reboot: it takes effect when the DB instance is rebooted)"}
+	if diff := cmp.Diff(want, PendingSummary(db)); diff != "" {
+		t.Errorf("PendingSummary: -want, +got:\n%s", diff)
+	}
+	if !PasswordPending(db) {
+		t.Error("PasswordPending: want true while AWS lists a master password in PendingModifiedValues")
+	}
+	if got := PendingSummary(observed()); len(got) != 0 {
+		t.Errorf("PendingSummary of a settled instance: want none, got %q", got)
+	}
+}
+
 func TestTagDiffDefaults(t *testing.T) {
 	got := DesiredTags(map[string]*string{"crossplane-name": aws.String("mine"), "team": aws.String("data")},
 		map[string]string{"crossplane-name": "db", "crossplane-kind": "instance.rds.aws.upbound.io"})

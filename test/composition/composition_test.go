@@ -189,12 +189,18 @@ func TestClaimLifecycle(t *testing.T) {
 		t.Errorf("connection endpoint: want %q, got %q", want, got)
 	}
 
-	// A storage change on the claim reaches the database.
+	// A storage change on the claim reaches AWS. The Composition leaves
+	// applyImmediately unset, so AWS holds it for the maintenance window.
 	patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"parameters":{"storageGB":30}}}`))
 	if err := env.Kube.Patch(ctx, claim, patch); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the database has 30 GiB", func() (bool, string) {
+	eventually(t, "30 GiB pending in AWS", func() (bool, string) {
+		pv := describe(t, id).PendingModifiedValues
+		return pv != nil && aws.ToInt32(pv.AllocatedStorage) == 30, fmt.Sprintf("pending %+v", pv)
+	})
+	env.Bed(t).Maintenance(t, id)
+	eventually(t, "the database has 30 GiB after the maintenance window", func() (bool, string) {
 		got := aws.ToInt32(describe(t, id).AllocatedStorage)
 		return got == 30, fmt.Sprintf("%d GiB", got)
 	})

@@ -24,7 +24,9 @@ import (
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
-const waitTimeout = 60 * time.Second
+// waitTimeout bounds each wait for the provider; main scales it to the
+// backend (real AWS is slower than the test bed).
+var waitTimeout = 60 * time.Second
 
 // applyFile creates the objects of a YAML file as written.
 func applyFile(t *testing.T, path string) {

@@ -34,6 +34,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer env.Stop()
+	waitTimeout, driftWindow = env.Patience(waitTimeout), env.Patience(driftWindow)
 	if err := env.CreateCredentialsSecret(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1

@@ -6,21 +6,40 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/provider-rds/provider-rds/internal/controller/instance"
+
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
 // With nothing changed, the provider makes no mutating AWS call and at most
-// one DescribeDBInstances per resource per poll.
+// one DescribeDBInstances per resource per poll: also while a modification
+// waits for the maintenance window, a parameter group waits for a reboot,
+// and an instance is in a long in-flight state.
 func TestSteadyStateMakesNoMutatingCalls(t *testing.T) {
-	for _, name := range []string{"steady-a", "steady-b", "steady-c"} {
+	bed := env.Bed(t)
+	names := []string{"steady-a", "steady-b", "steady-c", "steady-pending", "steady-busy"}
+	for _, name := range names {
 		in := newInstance(name, providerConfigName)
 		in.Spec.ForProvider.Tags = map[string]*string{"team": ptr("data"), "env": ptr("test")}
 		createInstance(t, in)
 	}
-	for _, name := range []string{"steady-a", "steady-b", "steady-c"} {
+	for _, name := range names {
 		waitReadySynced(t, name)
 	}
+	if _, err := env.RDS().CreateDBParameterGroup(context.Background(), &rds.CreateDBParameterGroupInput{
+		DBParameterGroupName: aws.String("steady-pg"), DBParameterGroupFamily: aws.String("postgres16"), Description: aws.String("test"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	patchInstance(t, "steady-pending", `{"spec":{"forProvider":{"instanceClass":"db.t3.large","parameterGroupName":"steady-pg"}}}`)
+	waitCondition(t, "steady-pending", instance.TypeChangesPending, corev1.ConditionTrue, "pending-reboot")
+	bed.SetStatus(t, "steady-busy", "storage-optimization", time.Minute)
+	t.Cleanup(func() { bed.SetStatus(t, "steady-busy", "available", 0) })
 	// Let late initialisation and the first polls settle.
 	time.Sleep(pollInterval + time.Second)
 

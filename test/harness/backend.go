@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -34,7 +35,9 @@ const (
 const (
 	BackendExternal   = "external"
 	BackendLocalStack = "localstack"
-	BackendMoto       = "moto"
+	// BackendStrict is moto's server with the stricter test bed of
+	// test/strictaws loaded into it: RDS as AWS documents it.
+	BackendStrict = "moto+strictaws"
 )
 
 // A Backend is an AWS API endpoint the tests run against.
@@ -66,7 +69,7 @@ func (b *Backend) Stop() {
 // Reset empties the emulator between benchmark runs: moto keeps automated
 // snapshots of deleted instances and refuses creation past its quota.
 func (b *Backend) Reset(ctx context.Context) error {
-	if b.Kind != BackendMoto {
+	if b.Kind != BackendStrict {
 		return nil
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.Endpoint+"/moto-api/reset", nil)
@@ -94,7 +97,7 @@ func StartBackend(ctx context.Context) (*Backend, error) {
 	if reason := LocalStackUnavailable(ctx); reason == "" {
 		return StartLocalStack(ctx)
 	}
-	return StartMoto(ctx)
+	return StartStrictAWS(ctx)
 }
 
 // LocalStackUnavailable says why LocalStack cannot run here, or "" if it can.
@@ -136,19 +139,25 @@ func StartLocalStack(ctx context.Context) (*Backend, error) {
 	}, nil
 }
 
-// StartMoto starts moto's server on a free 127.0.0.1 port and waits until
-// it answers.
-func StartMoto(ctx context.Context) (*Backend, error) {
+// StartStrictAWS starts moto's server with the stricter test bed loaded
+// (test/strictaws/server.py, run by the Python of moto's virtualenv) on a
+// free 127.0.0.1 port, and waits until it answers.
+func StartStrictAWS(ctx context.Context) (*Backend, error) {
 	bin := os.Getenv(EnvMotoServer)
 	if bin == "" {
 		return nil, fmt.Errorf("%s is not set: run the tests with `make test`, which builds the moto server, or set %s", EnvMotoServer, EnvEndpoint)
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
 	}
 	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
 	log := &lockedBuffer{}
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port)) //nolint:gosec // The test runner names the binary.
+	python := filepath.Join(filepath.Dir(bin), "python")
+	cmd := exec.Command(python, filepath.Join(root, "test", "strictaws", "server.py"), "-H", "127.0.0.1", "-p", strconv.Itoa(port)) //nolint:gosec // The test runner names the virtualenv.
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("cannot start %s: %w", bin, err)
@@ -156,7 +165,7 @@ func StartMoto(ctx context.Context) (*Backend, error) {
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
 	b := &Backend{
-		Kind: BackendMoto, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), AccessKeyID: "test", SecretAccessKey: "test", log: log,
+		Kind: BackendStrict, Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), AccessKeyID: "test", SecretAccessKey: "test", log: log,
 		stop: func() {
 			_ = cmd.Process.Signal(os.Interrupt)
 			select {

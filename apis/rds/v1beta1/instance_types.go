@@ -89,94 +89,162 @@ type MasterUserSecret struct {
 	SecretStatus *string `json:"secretStatus,omitempty"`
 }
 
+// PendingModifiedValues are changes to a DB instance that AWS accepted and
+// has not applied yet.
+type PendingModifiedValues struct {
+	// AllocatedStorage in GiB.
+	// +optional
+	AllocatedStorage *float64 `json:"allocatedStorage,omitempty"`
+
+	// BackupRetentionPeriod in days.
+	// +optional
+	BackupRetentionPeriod *float64 `json:"backupRetentionPeriod,omitempty"`
+
+	// CACertIdentifier of the CA certificate.
+	// +optional
+	CACertIdentifier *string `json:"caCertIdentifier,omitempty"`
+
+	// DBSubnetGroupName the instance moves to.
+	// +optional
+	DBSubnetGroupName *string `json:"dbSubnetGroupName,omitempty"`
+
+	// EngineVersion the instance upgrades to.
+	// +optional
+	EngineVersion *string `json:"engineVersion,omitempty"`
+
+	// InstanceClass the instance changes to.
+	// +optional
+	InstanceClass *string `json:"instanceClass,omitempty"`
+
+	// Iops to provision.
+	// +optional
+	Iops *float64 `json:"iops,omitempty"`
+
+	// LicenseModel the instance changes to.
+	// +optional
+	LicenseModel *string `json:"licenseModel,omitempty"`
+
+	// MasterUserPassword is true while a new master password is being set.
+	// +optional
+	MasterUserPassword *bool `json:"masterUserPassword,omitempty"`
+
+	// MultiAZ deployment to change to.
+	// +optional
+	MultiAZ *bool `json:"multiAz,omitempty"`
+
+	// OptionGroupName the instance moves to.
+	// +optional
+	OptionGroupName *string `json:"optionGroupName,omitempty"`
+
+	// Port the instance moves to.
+	// +optional
+	Port *float64 `json:"port,omitempty"`
+
+	// StorageThroughput in MiB/s.
+	// +optional
+	StorageThroughput *float64 `json:"storageThroughput,omitempty"`
+
+	// StorageType the instance changes to.
+	// +optional
+	StorageType *string `json:"storageType,omitempty"`
+}
+
 // InstanceObservation is the observed state of a DB instance.
 type InstanceObservation struct {
-	Address                            *string                `json:"address,omitempty"`
-	AllocatedStorage                   *float64               `json:"allocatedStorage,omitempty"`
-	AllowMajorVersionUpgrade           *bool                  `json:"allowMajorVersionUpgrade,omitempty"`
-	ApplyImmediately                   *bool                  `json:"applyImmediately,omitempty"`
-	Arn                                *string                `json:"arn,omitempty"`
-	AutoMinorVersionUpgrade            *bool                  `json:"autoMinorVersionUpgrade,omitempty"`
-	AvailabilityZone                   *string                `json:"availabilityZone,omitempty"`
-	BackupRetentionPeriod              *float64               `json:"backupRetentionPeriod,omitempty"`
-	BackupTarget                       *string                `json:"backupTarget,omitempty"`
-	BackupWindow                       *string                `json:"backupWindow,omitempty"`
-	BlueGreenUpdate                    []BlueGreenUpdate      `json:"blueGreenUpdate,omitempty"`
-	CACertIdentifier                   *string                `json:"caCertIdentifier,omitempty"`
-	CharacterSetName                   *string                `json:"characterSetName,omitempty"`
-	CopyTagsToSnapshot                 *bool                  `json:"copyTagsToSnapshot,omitempty"`
-	CustomIAMInstanceProfile           *string                `json:"customIamInstanceProfile,omitempty"`
-	CustomerOwnedIPEnabled             *bool                  `json:"customerOwnedIpEnabled,omitempty"`
-	DBName                             *string                `json:"dbName,omitempty"`
-	DBSubnetGroupName                  *string                `json:"dbSubnetGroupName,omitempty"`
-	DatabaseInsightsMode               *string                `json:"databaseInsightsMode,omitempty"`
-	DedicatedLogVolume                 *bool                  `json:"dedicatedLogVolume,omitempty"`
-	DeleteAutomatedBackups             *bool                  `json:"deleteAutomatedBackups,omitempty"`
-	DeletionProtection                 *bool                  `json:"deletionProtection,omitempty"`
-	Domain                             *string                `json:"domain,omitempty"`
-	DomainAuthSecretArn                *string                `json:"domainAuthSecretArn,omitempty"`
-	DomainDNSIps                       []*string              `json:"domainDnsIps,omitempty"`
-	DomainFqdn                         *string                `json:"domainFqdn,omitempty"`
-	DomainIAMRoleName                  *string                `json:"domainIamRoleName,omitempty"`
-	DomainOu                           *string                `json:"domainOu,omitempty"`
-	EnabledCloudwatchLogsExports       []*string              `json:"enabledCloudwatchLogsExports,omitempty"`
-	Endpoint                           *string                `json:"endpoint,omitempty"`
-	Engine                             *string                `json:"engine,omitempty"`
-	EngineLifecycleSupport             *string                `json:"engineLifecycleSupport,omitempty"`
-	EngineVersion                      *string                `json:"engineVersion,omitempty"`
-	EngineVersionActual                *string                `json:"engineVersionActual,omitempty"`
-	FinalSnapshotIdentifier            *string                `json:"finalSnapshotIdentifier,omitempty"`
-	HostedZoneID                       *string                `json:"hostedZoneId,omitempty"`
-	IAMDatabaseAuthenticationEnabled   *bool                  `json:"iamDatabaseAuthenticationEnabled,omitempty"`
-	ID                                 *string                `json:"id,omitempty"`
-	Identifier                         *string                `json:"identifier,omitempty"`
-	IdentifierPrefix                   *string                `json:"identifierPrefix,omitempty"`
-	InstanceClass                      *string                `json:"instanceClass,omitempty"`
-	Iops                               *float64               `json:"iops,omitempty"`
-	KMSKeyID                           *string                `json:"kmsKeyId,omitempty"`
-	LatestRestorableTime               *string                `json:"latestRestorableTime,omitempty"`
-	LicenseModel                       *string                `json:"licenseModel,omitempty"`
-	ListenerEndpoint                   []ListenerEndpoint     `json:"listenerEndpoint,omitempty"`
-	MaintenanceWindow                  *string                `json:"maintenanceWindow,omitempty"`
-	ManageMasterUserPassword           *bool                  `json:"manageMasterUserPassword,omitempty"`
-	MasterUserSecret                   []MasterUserSecret     `json:"masterUserSecret,omitempty"`
-	MasterUserSecretKMSKeyID           *string                `json:"masterUserSecretKmsKeyId,omitempty"`
-	MaxAllocatedStorage                *float64               `json:"maxAllocatedStorage,omitempty"`
-	MonitoringInterval                 *float64               `json:"monitoringInterval,omitempty"`
-	MonitoringRoleArn                  *string                `json:"monitoringRoleArn,omitempty"`
-	MultiAZ                            *bool                  `json:"multiAz,omitempty"`
-	Name                               *string                `json:"name,omitempty"`
-	NcharCharacterSetName              *string                `json:"ncharCharacterSetName,omitempty"`
-	NetworkType                        *string                `json:"networkType,omitempty"`
-	OptionGroupName                    *string                `json:"optionGroupName,omitempty"`
-	ParameterGroupName                 *string                `json:"parameterGroupName,omitempty"`
-	PasswordWoVersion                  *float64               `json:"passwordWoVersion,omitempty"`
-	PerformanceInsightsEnabled         *bool                  `json:"performanceInsightsEnabled,omitempty"`
-	PerformanceInsightsKMSKeyID        *string                `json:"performanceInsightsKmsKeyId,omitempty"`
-	PerformanceInsightsRetentionPeriod *float64               `json:"performanceInsightsRetentionPeriod,omitempty"`
-	Port                               *float64               `json:"port,omitempty"`
-	PubliclyAccessible                 *bool                  `json:"publiclyAccessible,omitempty"`
-	Region                             *string                `json:"region,omitempty"`
-	ReplicaMode                        *string                `json:"replicaMode,omitempty"`
-	Replicas                           []*string              `json:"replicas,omitempty"`
-	ReplicateSourceDB                  *string                `json:"replicateSourceDb,omitempty"`
-	ResourceID                         *string                `json:"resourceId,omitempty"`
-	RestoreToPointInTime               []RestoreToPointInTime `json:"restoreToPointInTime,omitempty"`
-	S3Import                           []S3Import             `json:"s3Import,omitempty"`
-	SecurityGroupNames                 []*string              `json:"securityGroupNames,omitempty"`
-	SkipFinalSnapshot                  *bool                  `json:"skipFinalSnapshot,omitempty"`
-	SnapshotIdentifier                 *string                `json:"snapshotIdentifier,omitempty"`
-	Status                             *string                `json:"status,omitempty"`
-	StorageEncrypted                   *bool                  `json:"storageEncrypted,omitempty"`
-	StorageThroughput                  *float64               `json:"storageThroughput,omitempty"`
-	StorageType                        *string                `json:"storageType,omitempty"`
-	Tags                               map[string]*string     `json:"tags,omitempty"`
-	TagsAll                            map[string]*string     `json:"tagsAll,omitempty"`
-	Timezone                           *string                `json:"timezone,omitempty"`
-	UpgradeRolloutOrder                *string                `json:"upgradeRolloutOrder,omitempty"`
-	UpgradeStorageConfig               *bool                  `json:"upgradeStorageConfig,omitempty"`
-	Username                           *string                `json:"username,omitempty"`
-	VPCSecurityGroupIDs                []*string              `json:"vpcSecurityGroupIds,omitempty"`
+	Address                          *string            `json:"address,omitempty"`
+	AllocatedStorage                 *float64           `json:"allocatedStorage,omitempty"`
+	AllowMajorVersionUpgrade         *bool              `json:"allowMajorVersionUpgrade,omitempty"`
+	ApplyImmediately                 *bool              `json:"applyImmediately,omitempty"`
+	Arn                              *string            `json:"arn,omitempty"`
+	AutoMinorVersionUpgrade          *bool              `json:"autoMinorVersionUpgrade,omitempty"`
+	AvailabilityZone                 *string            `json:"availabilityZone,omitempty"`
+	BackupRetentionPeriod            *float64           `json:"backupRetentionPeriod,omitempty"`
+	BackupTarget                     *string            `json:"backupTarget,omitempty"`
+	BackupWindow                     *string            `json:"backupWindow,omitempty"`
+	BlueGreenUpdate                  []BlueGreenUpdate  `json:"blueGreenUpdate,omitempty"`
+	CACertIdentifier                 *string            `json:"caCertIdentifier,omitempty"`
+	CharacterSetName                 *string            `json:"characterSetName,omitempty"`
+	CopyTagsToSnapshot               *bool              `json:"copyTagsToSnapshot,omitempty"`
+	CustomIAMInstanceProfile         *string            `json:"customIamInstanceProfile,omitempty"`
+	CustomerOwnedIPEnabled           *bool              `json:"customerOwnedIpEnabled,omitempty"`
+	DBName                           *string            `json:"dbName,omitempty"`
+	DBSubnetGroupName                *string            `json:"dbSubnetGroupName,omitempty"`
+	DatabaseInsightsMode             *string            `json:"databaseInsightsMode,omitempty"`
+	DedicatedLogVolume               *bool              `json:"dedicatedLogVolume,omitempty"`
+	DeleteAutomatedBackups           *bool              `json:"deleteAutomatedBackups,omitempty"`
+	DeletionProtection               *bool              `json:"deletionProtection,omitempty"`
+	Domain                           *string            `json:"domain,omitempty"`
+	DomainAuthSecretArn              *string            `json:"domainAuthSecretArn,omitempty"`
+	DomainDNSIps                     []*string          `json:"domainDnsIps,omitempty"`
+	DomainFqdn                       *string            `json:"domainFqdn,omitempty"`
+	DomainIAMRoleName                *string            `json:"domainIamRoleName,omitempty"`
+	DomainOu                         *string            `json:"domainOu,omitempty"`
+	EnabledCloudwatchLogsExports     []*string          `json:"enabledCloudwatchLogsExports,omitempty"`
+	Endpoint                         *string            `json:"endpoint,omitempty"`
+	Engine                           *string            `json:"engine,omitempty"`
+	EngineLifecycleSupport           *string            `json:"engineLifecycleSupport,omitempty"`
+	EngineVersion                    *string            `json:"engineVersion,omitempty"`
+	EngineVersionActual              *string            `json:"engineVersionActual,omitempty"`
+	FinalSnapshotIdentifier          *string            `json:"finalSnapshotIdentifier,omitempty"`
+	HostedZoneID                     *string            `json:"hostedZoneId,omitempty"`
+	IAMDatabaseAuthenticationEnabled *bool              `json:"iamDatabaseAuthenticationEnabled,omitempty"`
+	ID                               *string            `json:"id,omitempty"`
+	Identifier                       *string            `json:"identifier,omitempty"`
+	IdentifierPrefix                 *string            `json:"identifierPrefix,omitempty"`
+	InstanceClass                    *string            `json:"instanceClass,omitempty"`
+	Iops                             *float64           `json:"iops,omitempty"`
+	KMSKeyID                         *string            `json:"kmsKeyId,omitempty"`
+	LatestRestorableTime             *string            `json:"latestRestorableTime,omitempty"`
+	LicenseModel                     *string            `json:"licenseModel,omitempty"`
+	ListenerEndpoint                 []ListenerEndpoint `json:"listenerEndpoint,omitempty"`
+	MaintenanceWindow                *string            `json:"maintenanceWindow,omitempty"`
+	ManageMasterUserPassword         *bool              `json:"manageMasterUserPassword,omitempty"`
+	MasterUserSecret                 []MasterUserSecret `json:"masterUserSecret,omitempty"`
+	MasterUserSecretKMSKeyID         *string            `json:"masterUserSecretKmsKeyId,omitempty"`
+	MaxAllocatedStorage              *float64           `json:"maxAllocatedStorage,omitempty"`
+	MonitoringInterval               *float64           `json:"monitoringInterval,omitempty"`
+	MonitoringRoleArn                *string            `json:"monitoringRoleArn,omitempty"`
+	MultiAZ                          *bool              `json:"multiAz,omitempty"`
+	Name                             *string            `json:"name,omitempty"`
+	NcharCharacterSetName            *string            `json:"ncharCharacterSetName,omitempty"`
+	NetworkType                      *string            `json:"networkType,omitempty"`
+	OptionGroupName                  *string            `json:"optionGroupName,omitempty"`
+	ParameterGroupName               *string            `json:"parameterGroupName,omitempty"`
+	// ParameterApplyStatus of the DB parameter group: in-sync, applying, or
+	// pending-reboot when the instance must be rebooted for the group or a
+	// static parameter to take effect.
+	ParameterApplyStatus               *string  `json:"parameterApplyStatus,omitempty"`
+	PasswordWoVersion                  *float64 `json:"passwordWoVersion,omitempty"`
+	PerformanceInsightsEnabled         *bool    `json:"performanceInsightsEnabled,omitempty"`
+	PerformanceInsightsKMSKeyID        *string  `json:"performanceInsightsKmsKeyId,omitempty"`
+	PerformanceInsightsRetentionPeriod *float64 `json:"performanceInsightsRetentionPeriod,omitempty"`
+	// PendingModifiedValues are changes AWS accepted and has not applied
+	// yet: they wait for the maintenance window (applyImmediately false) or
+	// are being applied.
+	PendingModifiedValues *PendingModifiedValues `json:"pendingModifiedValues,omitempty"`
+	Port                  *float64               `json:"port,omitempty"`
+	PubliclyAccessible    *bool                  `json:"publiclyAccessible,omitempty"`
+	Region                *string                `json:"region,omitempty"`
+	ReplicaMode           *string                `json:"replicaMode,omitempty"`
+	Replicas              []*string              `json:"replicas,omitempty"`
+	ReplicateSourceDB     *string                `json:"replicateSourceDb,omitempty"`
+	ResourceID            *string                `json:"resourceId,omitempty"`
+	RestoreToPointInTime  []RestoreToPointInTime `json:"restoreToPointInTime,omitempty"`
+	S3Import              []S3Import             `json:"s3Import,omitempty"`
+	SecurityGroupNames    []*string              `json:"securityGroupNames,omitempty"`
+	SkipFinalSnapshot     *bool                  `json:"skipFinalSnapshot,omitempty"`
+	SnapshotIdentifier    *string                `json:"snapshotIdentifier,omitempty"`
+	Status                *string                `json:"status,omitempty"`
+	StorageEncrypted      *bool                  `json:"storageEncrypted,omitempty"`
+	StorageThroughput     *float64               `json:"storageThroughput,omitempty"`
+	StorageType           *string                `json:"storageType,omitempty"`
+	Tags                  map[string]*string     `json:"tags,omitempty"`
+	TagsAll               map[string]*string     `json:"tagsAll,omitempty"`
+	Timezone              *string                `json:"timezone,omitempty"`
+	UpgradeRolloutOrder   *string                `json:"upgradeRolloutOrder,omitempty"`
+	UpgradeStorageConfig  *bool                  `json:"upgradeStorageConfig,omitempty"`
+	Username              *string                `json:"username,omitempty"`
+	VPCSecurityGroupIDs   []*string              `json:"vpcSecurityGroupIds,omitempty"`
 }
 
 // InstanceSpec defines the desired state of an Instance.

@@ -54,3 +54,26 @@ func TestProviderConfigBackoff(t *testing.T) {
 		t.Errorf("after Forget: want the base delay again, got %v", d)
 	}
 }
+
+func TestTransitionPoll(t *testing.T) {
+	cases := map[string]struct {
+		status string
+		poll   time.Duration
+		want   time.Duration
+	}{
+		"Creating":            {status: "creating", poll: time.Minute, want: transitionPollInterval},
+		"Modifying":           {status: "modifying", poll: time.Minute, want: transitionPollInterval},
+		"Available":           {status: "available", poll: time.Minute, want: time.Minute},
+		"LongBackup":          {status: "backing-up", poll: time.Minute, want: time.Minute},
+		"ShorterPollInterval": {status: "creating", poll: 2 * time.Second, want: 2 * time.Second},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			cr := &v1beta1.Instance{}
+			cr.Status.AtProvider.Status = &tc.status
+			if got := transitionPoll(cr, tc.poll); got != tc.want {
+				t.Errorf("transitionPoll(%s, %s): want %s, got %s", tc.status, tc.poll, tc.want, got)
+			}
+		})
+	}
+}

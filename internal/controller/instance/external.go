@@ -34,11 +34,15 @@ const (
 	errDeletionProtected   = "deletion protection is on: set spec.forProvider.deletionProtection to false to delete the DB instance"
 	errPersistAnnotation   = "cannot record the applied password version"
 	errPasswordNeeded      = "a master password is required to stop AWS managing it; set passwordSecretRef or autoGeneratePassword"
+	errNoFinalSnapshot     = "the DB instance is %s, and AWS takes no final snapshot of a DB instance in that state: set spec.forProvider.skipFinalSnapshot to true to delete it without one"
+	errForeignInstance     = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instance %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
 	reasonDrift            = event.Reason("CorrectingDrift")
 	reasonCannotApply      = event.Reason("CannotApply")
 	reasonIgnoredFields    = event.Reason("IgnoredFields")
 	reasonFinalSnapshot    = event.Reason("FinalSnapshot")
 	reasonPasswordRotation = event.Reason("RotatingPassword")
+	reasonChangesPending   = event.Reason("ChangesPending")
+	reasonPasswordPending  = event.Reason("PasswordPending")
 )
 
 // RDSAPI is the part of the RDS API this controller calls.
@@ -68,7 +72,7 @@ type external struct {
 	observed *types.DBInstance
 	drift    rdsinstance.Drift
 	password masterPassword
-	rotate   bool
+	plan     passwordPlan
 }
 
 // identifierPattern is the syntax RDS accepts for a DB instance identifier.
@@ -103,6 +107,13 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 		return managed.ExternalObservation{}, errors.Wrap(err, errDescribe)
 	}
 	db := out.DBInstances[0]
+	if notOurs(cr, db) {
+		if meta.WasDeleted(cr) {
+			// Never delete a database this Instance did not create.
+			return managed.ExternalObservation{ResourceExists: false}, nil
+		}
+		return managed.ExternalObservation{}, errors.Errorf(errForeignInstance, id, AnnotationNewInstance, cr.GetName(), AnnotationNewInstance)
+	}
 	e.observed = &db
 
 	cr.Status.AtProvider = rdsinstance.Observation(db, cr.Spec.ForProvider)
@@ -116,23 +127,43 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 	if err != nil {
 		return managed.ExternalObservation{}, err
 	}
+	plan, err := e.planPassword(ctx, cr, db, pw)
+	if err != nil {
+		return managed.ExternalObservation{}, err
+	}
 	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, desiredTags(cr))
 	warn(e.record, cr, TypeCannotApply, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
 	ignored := ignoredFields(cr.Spec.ForProvider)
 	warn(e.record, cr, TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
+	pending := rdsinstance.PendingSummary(db)
+	inform(e.record, cr, TypeChangesPending, reasonChangesPending, pendingMessage(cr, pending), len(pending) > 0)
+	report := warn
+	if plan.set || rdsinstance.PasswordPending(db) {
+		report = inform // under way, nothing for the user to do
+	}
+	report(e.record, cr, TypePasswordPending, reasonPasswordPending, plan.waiting, plan.waiting != "")
 
-	e.drift, e.password, e.rotate = drift, pw, e.needsRotation(cr, db, pw)
+	e.drift, e.password, e.plan = drift, pw, plan
 	diff := drift.Summary()
-	if e.rotate {
+	if plan.set {
 		diff = strings.TrimPrefix(diff+", master password", ", ")
 	}
 	return managed.ExternalObservation{
 		ResourceExists:          true,
 		ResourceUpToDate:        diff == "",
 		ResourceLateInitialized: lateInitialized,
-		ConnectionDetails:       rdsinstance.ConnectionDetails(db, pw.value),
+		ConnectionDetails:       rdsinstance.ConnectionDetails(db, plan.published),
 		Diff:                    diff,
 	}, nil
+}
+
+// pendingMessage explains changes AWS accepted and has not applied yet.
+func pendingMessage(cr *v1beta1.Instance, pending []string) string {
+	msg := "AWS has accepted and not yet applied: " + strings.Join(pending, "; ")
+	if !aws.ToBool(cr.Spec.ForProvider.ApplyImmediately) {
+		msg += ". Modifications wait for the DB instance's next maintenance window unless spec.forProvider.applyImmediately is true"
+	}
+	return msg
 }
 
 // appliedPassword returns the master password the spec asks for, as far as
@@ -142,16 +173,6 @@ func (e *external) appliedPassword(ctx context.Context, cr *v1beta1.Instance, db
 		return masterPassword{}, nil // a replica has its source's master user
 	}
 	return e.passwords.current(ctx, cr, false)
-}
-
-// needsRotation reports whether the password Secret changed since its
-// content was last applied. The check compares Secret versions only, so it
-// costs no AWS call and fires once per change.
-func (e *external) needsRotation(cr *v1beta1.Instance, db types.DBInstance, pw masterPassword) bool {
-	if !pw.known() || db.MasterUserSecret != nil || rdsinstance.InFlight(aws.ToString(db.DBInstanceStatus)) {
-		return false
-	}
-	return cr.GetAnnotations()[AnnotationPasswordVersion] != pw.version
 }
 
 func (e *external) Create(ctx context.Context, mg resource.Managed) (managed.ExternalCreation, error) {
@@ -220,7 +241,7 @@ func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.Ext
 	if e.observed == nil {
 		return managed.ExternalUpdate{}, errors.New(errDescribe)
 	}
-	db, drift, pw, rotate := *e.observed, e.drift, e.password, e.rotate
+	db, drift, pw, rotate := *e.observed, e.drift, e.password, e.plan.set
 	in := drift.Modify
 	if in == nil && (rotate || drift.NeedsPassword) {
 		in = &rds.ModifyDBInstanceInput{DBInstanceIdentifier: db.DBInstanceIdentifier}
@@ -257,7 +278,7 @@ func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.Ext
 			return managed.ExternalUpdate{}, errors.Wrap(err, errRemoveTags)
 		}
 	}
-	return managed.ExternalUpdate{ConnectionDetails: rdsinstance.ConnectionDetails(db, pw.value)}, nil
+	return managed.ExternalUpdate{ConnectionDetails: rdsinstance.ConnectionDetails(db, e.plan.published)}, nil
 }
 
 func (e *external) Delete(ctx context.Context, mg resource.Managed) (managed.ExternalDelete, error) {
@@ -283,6 +304,11 @@ func (e *external) Delete(ctx context.Context, mg resource.Managed) (managed.Ext
 		}); err != nil {
 			return managed.ExternalDelete{}, errors.Wrap(err, errDisableProtection)
 		}
+	}
+
+	status := aws.ToString(db.DBInstanceStatus)
+	if rdsinstance.TakesNoFinalSnapshot(status) && !aws.ToBool(fp.SkipFinalSnapshot) && db.ReadReplicaSourceDBInstanceIdentifier == nil {
+		return managed.ExternalDelete{}, errors.Errorf(errNoFinalSnapshot, status)
 	}
 
 	in := &rds.DeleteDBInstanceInput{

@@ -201,6 +201,16 @@ func TestDelete(t *testing.T) {
 			wantSkip:  true,
 		},
 		"AlreadyDeleting": {db: dbWith("deleting")},
+		"FailedWithoutSkip": {
+			db:      dbWith("failed"),
+			wantErr: "set spec.forProvider.skipFinalSnapshot to true",
+		},
+		"FailedWithSkip": {
+			db:        dbWith("incompatible-network"),
+			spec:      func(in *v1beta1.Instance) { in.Spec.ForProvider.SkipFinalSnapshot = aws.Bool(true) },
+			wantCalls: []string{"DeleteDBInstance"},
+			wantSkip:  true,
+		},
 		"Protected": {
 			db:      dbWith("available", func(db *types.DBInstance) { db.DeletionProtection = aws.Bool(true) }),
 			spec:    func(in *v1beta1.Instance) { in.Spec.ForProvider.DeletionProtection = aws.Bool(true) },
@@ -221,7 +231,7 @@ func TestDelete(t *testing.T) {
 			}
 			f := &fakeRDS{db: tc.db}
 			e := newExternal(f)
-			e.passwords = passwords{kube: fake.NewClientBuilder().Build(), namespace: "crossplane-system"}
+			e.passwords = passwords{kube: fake.NewClientBuilder().Build(), namespace: "crossplane-system", key: &fingerprintKey{}}
 			if _, err := e.Observe(context.Background(), cr); err != nil {
 				t.Fatal(err)
 			}
@@ -298,5 +308,56 @@ func TestUpdateAppliesObservedDrift(t *testing.T) {
 	}
 	if aws.ToString(f.modifyIn.DBInstanceClass) != "db.t3.large" || f.modifyIn.MasterUserPassword != nil {
 		t.Errorf("ModifyDBInstance input: want only the class, got class %q password set %t", aws.ToString(f.modifyIn.DBInstanceClass), f.modifyIn.MasterUserPassword != nil)
+	}
+}
+
+func TestNotOurs(t *testing.T) {
+	untagged := func(db *types.DBInstance) { db.TagList = nil }
+	newInstance := func(in *v1beta1.Instance) {
+		meta.AddAnnotations(in, map[string]string{AnnotationNewInstance: "true"})
+	}
+	cases := map[string]struct {
+		reason string
+		cr     *v1beta1.Instance
+		db     *types.DBInstance
+		want   bool
+	}{
+		"Adoption": {
+			reason: "An identifier the user named is an adoption, whatever the tags.",
+			cr:     instanceWith(), db: dbWith("available", untagged),
+		},
+		"Collision": {
+			reason: "An identifier the provider chose that names an untagged database is a collision.",
+			cr:     instanceWith(newInstance), db: dbWith("available", untagged), want: true,
+		},
+		"CreatedEarlier": {
+			reason: "A database carrying this Instance's tags was created by it (an interrupted create).",
+			cr:     instanceWith(newInstance), db: dbWith("available"),
+		},
+		"OtherInstancesDatabase": {
+			reason: "Tags naming another Instance do not make the database this one's.",
+			cr:     instanceWith(newInstance),
+			db: dbWith("available", func(db *types.DBInstance) {
+				db.TagList = []types.Tag{{Key: aws.String("crossplane-kind"), Value: aws.String("instance.rds.aws.upbound.io")}, {Key: aws.String("crossplane-name"), Value: aws.String("other")}}
+			}),
+			want: true,
+		},
+		"CreateSucceeded": {
+			reason: "After a recorded create the database is this Instance's even if its tags were removed.",
+			cr:     instanceWith(newInstance, func(in *v1beta1.Instance) { meta.SetExternalCreateSucceeded(in, time.Now()) }),
+			db:     dbWith("available", untagged),
+		},
+		"ObservedBefore": {
+			reason: "A database observed before under the same resource ID is this Instance's.",
+			cr:     instanceWith(newInstance, func(in *v1beta1.Instance) { in.Status.AtProvider.ResourceID = aws.String("db-ABC") }),
+			db:     dbWith("available", untagged, func(db *types.DBInstance) { db.DbiResourceId = aws.String("db-ABC") }),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := notOurs(tc.cr, *tc.db); got != tc.want {
+				t.Errorf("%s\nnotOurs: want %t, got %t", tc.reason, tc.want, got)
+			}
+		})
 	}
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -16,6 +19,12 @@ import (
 )
 
 const errSetExternalName = "cannot record the DB instance identifier as external name"
+
+// AnnotationNewInstance marks an Instance whose identifier the provider
+// chose in order to create a new DB instance (rather than one the user named
+// to adopt an existing one). A DB instance found under that identifier that
+// this Instance did not create is then a collision, not an adoption.
+const AnnotationNewInstance = "rds.aws.upbound.io/new-instance"
 
 // identifierInitializer fixes the DB instance identifier before anything is
 // created, so that creation is idempotent across restarts. The external-name
@@ -36,7 +45,29 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 		return err
 	}
 	meta.SetExternalName(cr, id)
+	if allows(cr, xpv2.ManagementActionCreate) {
+		meta.AddAnnotations(cr, map[string]string{AnnotationNewInstance: "true"})
+	}
 	return errors.Wrap(i.kube.Update(ctx, cr), errSetExternalName)
+}
+
+// notOurs reports whether a DB instance found under the Instance's
+// identifier is one the Instance was to create but did not: the provider
+// chose the identifier for a new instance, never recorded a successful
+// create or observed this instance before, and the instance lacks the tags
+// the provider gives every instance it creates.
+func notOurs(cr *v1beta1.Instance, db types.DBInstance) bool {
+	if cr.GetAnnotations()[AnnotationNewInstance] != "true" || !meta.GetExternalCreateSucceeded(cr).IsZero() {
+		return false
+	}
+	if id := aws.ToString(db.DbiResourceId); id != "" && id == aws.ToString(cr.Status.AtProvider.ResourceID) {
+		return false
+	}
+	tags := map[string]string{}
+	for _, t := range db.TagList {
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return tags[resource.ExternalResourceTagKeyKind] != strings.ToLower(v1beta1.InstanceGroupKind) || tags[resource.ExternalResourceTagKeyName] != cr.GetName()
 }
 
 func defaultIdentifier(cr *v1beta1.Instance) (string, error) {

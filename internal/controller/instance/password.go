@@ -2,7 +2,12 @@ package instance
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -11,18 +16,29 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/password"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/rdsinstance"
 )
 
 const (
-	// AnnotationPasswordVersion records which version of the password Secret
-	// was last applied to the DB instance, so that a changed Secret rotates
-	// the master password once. It holds the Secret's UID and
-	// resourceVersion, nothing derived from the password.
+	// AnnotationPasswordVersion records which master password was last set
+	// in AWS, so that a changed password is set once and a Secret edit that
+	// leaves the password as it was (a label, an annotation, a refresh by a
+	// secrets operator) sets nothing. It holds a keyed fingerprint
+	// (HMAC-SHA256 under a random key kept in the provider's namespace), from
+	// which the password cannot be recovered, even by guessing, without that
+	// key.
 	AnnotationPasswordVersion = "rds.aws.upbound.io/applied-password-version"
+
+	// fingerprintKeySecret holds the key of the password fingerprints.
+	fingerprintKeySecret = "provider-rds-password-fingerprint-key"
+	fingerprintKeyKey    = "key"
+	fingerprintPrefix    = "hmac-sha256:"
 
 	// generatedPasswordKey is the key of a provider-owned password Secret.
 	generatedPasswordKey = "password"
@@ -32,23 +48,90 @@ const (
 	labelInstance = "rds.aws.upbound.io/instance"
 
 	errGetPasswordSecret   = "cannot get master password Secret"
+	errGetConnectionSecret = "cannot get connection Secret"
+	errFingerprintKey      = "cannot read or create the password fingerprint key Secret"
 	errWritePasswordSecret = "cannot write master password Secret"
 	errGeneratePassword    = "cannot generate master password"
 )
 
-// masterPassword is a password and the version of the Secret it came from.
+// masterPassword is a password and its fingerprint.
 type masterPassword struct {
 	value   string
 	version string
+	// secretVersion is the UID and resourceVersion of the Secret it came
+	// from, which earlier releases recorded instead of a fingerprint.
+	secretVersion string
 }
 
 func (p masterPassword) known() bool { return p.value != "" }
 
+// appliedTo reports whether this password is the one last set in AWS for
+// the Instance.
+func (p masterPassword) appliedTo(cr *v1beta1.Instance) bool {
+	v := cr.GetAnnotations()[AnnotationPasswordVersion]
+	return v != "" && (v == p.version || v == p.secretVersion)
+}
+
 // passwords reads, and where the provider owns them writes, master passwords.
 type passwords struct {
 	kube client.Client
-	// namespace of the provider, where it keeps the passwords it generates.
+	// namespace of the provider, where it keeps the passwords it generates
+	// and the fingerprint key.
 	namespace string
+	key       *fingerprintKey
+}
+
+// fingerprintKey is the HMAC key of password fingerprints, read (or made)
+// once per process.
+type fingerprintKey struct {
+	mu    sync.Mutex
+	value []byte
+}
+
+// fingerprint returns the keyed fingerprint of a password.
+func (p passwords) fingerprint(ctx context.Context, password string) (string, error) {
+	key, err := p.fingerprintKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(password))
+	return fingerprintPrefix + hex.EncodeToString(mac.Sum(nil)), nil
+}
+
+func (p passwords) fingerprintKey(ctx context.Context) ([]byte, error) {
+	p.key.mu.Lock()
+	defer p.key.mu.Unlock()
+	if p.key.value != nil {
+		return p.key.value, nil
+	}
+	nn := types.NamespacedName{Namespace: p.namespace, Name: fingerprintKeySecret}
+	for range 2 {
+		s := &corev1.Secret{}
+		err := p.kube.Get(ctx, nn, s)
+		if err == nil && len(s.Data[fingerprintKeyKey]) > 0 {
+			p.key.value = s.Data[fingerprintKeyKey]
+			return p.key.value, nil
+		}
+		if err != nil && !kerrors.IsNotFound(err) {
+			return nil, errors.Wrap(err, errFingerprintKey)
+		}
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, errors.Wrap(err, errFingerprintKey)
+		}
+		s = &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: nn.Namespace, Name: nn.Name}, Data: map[string][]byte{fingerprintKeyKey: key}}
+		err = p.kube.Create(ctx, s)
+		if err == nil {
+			p.key.value = key
+			return key, nil
+		}
+		if !kerrors.IsAlreadyExists(err) {
+			return nil, errors.Wrap(err, errFingerprintKey)
+		}
+		// Another replica made it first: read theirs.
+	}
+	return nil, errors.New(errFingerprintKey)
 }
 
 // GeneratedSecretName names the Secret in the provider's namespace that
@@ -100,7 +183,7 @@ func (p passwords) fromSecret(ctx context.Context, nn types.NamespacedName, key 
 		return masterPassword{}, errors.Wrapf(err, "%s %s", errGetPasswordSecret, nn)
 	}
 	if v := s.Data[key]; len(v) > 0 {
-		return masterPassword{value: string(v), version: string(s.UID) + "/" + s.ResourceVersion}, nil
+		return p.withFingerprint(ctx, string(v), s)
 	}
 	if !generate {
 		return masterPassword{}, errors.Errorf("%s %s: it has no key %q", errGetPasswordSecret, nn, key)
@@ -121,7 +204,34 @@ func (p passwords) fromSecret(ctx context.Context, nn types.NamespacedName, key 
 	if err != nil {
 		return masterPassword{}, errors.Wrapf(err, "%s %s", errWritePasswordSecret, nn)
 	}
-	return masterPassword{value: pw, version: string(s.UID) + "/" + s.ResourceVersion}, nil
+	return p.withFingerprint(ctx, pw, s)
+}
+
+func (p passwords) withFingerprint(ctx context.Context, value string, s *corev1.Secret) (masterPassword, error) {
+	fp, err := p.fingerprint(ctx, value)
+	if err != nil {
+		return masterPassword{}, err
+	}
+	return masterPassword{value: value, version: fp, secretVersion: string(s.UID) + "/" + s.ResourceVersion}, nil
+}
+
+// published returns the password the Instance's connection Secret carries,
+// which is the one AWS has while a new one waits: applications keep a
+// password that works until AWS has accepted the next.
+func (p passwords) published(ctx context.Context, cr *v1beta1.Instance) (string, error) {
+	ref := cr.GetWriteConnectionSecretToReference()
+	if ref == nil {
+		return "", nil
+	}
+	s := &corev1.Secret{}
+	err := p.kube.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, s)
+	if kerrors.IsNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", errors.Wrapf(err, "%s %s/%s", errGetConnectionSecret, ref.Namespace, ref.Name)
+	}
+	return string(s.Data[rdsinstance.ConnPassword]), nil
 }
 
 // deleteGenerated removes the provider-owned password Secret of an Instance
@@ -129,4 +239,77 @@ func (p passwords) fromSecret(ctx context.Context, nn types.NamespacedName, key 
 func (p passwords) deleteGenerated(ctx context.Context, cr *v1beta1.Instance) error {
 	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: p.namespace, Name: GeneratedSecretName(cr.GetName())}}
 	return errors.Wrap(client.IgnoreNotFound(p.kube.Delete(ctx, s)), "cannot delete generated master password Secret")
+}
+
+// passwordPlan is what a reconcile does about the master password.
+type passwordPlan struct {
+	// set says to set the desired password in AWS now.
+	set bool
+	// published is the password the connection Secret carries: the one
+	// AWS has.
+	published string
+	// waiting says why a changed password is not in effect yet; empty when
+	// nothing waits.
+	waiting string
+}
+
+// planPassword decides whether the desired password is set in AWS now, and
+// which password applications are given meanwhile. A new password is
+// published only once AWS has applied it, so that applications never read a
+// password the database still rejects.
+func (e *external) planPassword(ctx context.Context, cr *v1beta1.Instance, db rdstypes.DBInstance, pw masterPassword) (passwordPlan, error) {
+	if !pw.known() || db.MasterUserSecret != nil {
+		return passwordPlan{published: pw.value}, nil
+	}
+	canUpdate := allows(cr, xpv2.ManagementActionUpdate)
+	applied := pw.appliedTo(cr)
+	if !applied && !canUpdate && cr.GetAnnotations()[AnnotationPasswordVersion] == "" {
+		// The provider sets no password on an instance it only observes;
+		// the password first named for it is taken as the one it has.
+		if err := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); err != nil {
+			return passwordPlan{}, errors.Wrap(err, errPersistAnnotation)
+		}
+		applied = true
+	}
+	pending := rdsinstance.PasswordPending(db)
+	if applied && !pending {
+		return passwordPlan{published: pw.value}, nil
+	}
+	current, err := e.passwords.published(ctx, cr)
+	if err != nil {
+		return passwordPlan{}, err
+	}
+	plan := passwordPlan{published: current}
+	status := aws.ToString(db.DBInstanceStatus)
+	switch {
+	case applied:
+		plan.waiting = "AWS is applying the new master password; the connection Secret keeps the current one until it has"
+	case !canUpdate:
+		plan.waiting = "The master password Secret changed, but the management policies leave out Update, so the provider does not set it; the connection Secret keeps the current password"
+	case !rdsinstance.AcceptsModification(status):
+		hint := ""
+		if strings.EqualFold(status, "stopped") {
+			hint = ": start it to apply the new password"
+		}
+		plan.waiting = "The master password Secret changed; it is set once the DB instance accepts changes (it is " + status + hint + "), and the connection Secret keeps the current password until then"
+	default:
+		plan.set = true
+		plan.waiting = "Setting the new master password; the connection Secret keeps the current one until AWS has applied it"
+	}
+	return plan, nil
+}
+
+// allows reports whether the Instance's management policies include an
+// action.
+func allows(cr *v1beta1.Instance, action xpv2.ManagementAction) bool {
+	policies := cr.GetManagementPolicies()
+	if len(policies) == 0 {
+		return true // the API server defaults them to "*"
+	}
+	for _, p := range policies {
+		if p == action || p == xpv2.ManagementActionAll {
+			return true
+		}
+	}
+	return false
 }

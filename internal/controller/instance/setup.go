@@ -4,8 +4,9 @@ package instance
 import (
 	"context"
 	"encoding/json"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -24,6 +25,7 @@ import (
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
+	"github.com/provider-rds/provider-rds/internal/rdsinstance"
 )
 
 const (
@@ -55,7 +57,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 			kube:      kube,
 			usage:     resource.NewLegacyProviderConfigUsageTracker(kube, &awsv1beta1.ProviderConfigUsage{}),
 			sessions:  o.Sessions,
-			passwords: passwords{kube: kube, namespace: o.Namespace},
+			passwords: passwords{kube: kube, namespace: o.Namespace, key: &fingerprintKey{}},
 			record:    recorder,
 		}),
 		managed.WithInitializers(identifierInitializer{kube: kube}),
@@ -71,6 +73,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		managed.WithLogger(o.Logger.WithValues("controller", name)),
 		managed.WithRecorder(recorder),
 		managed.WithPollInterval(o.PollInterval),
+		managed.WithPollIntervalHook(transitionPoll),
 	}
 	if o.MetricOptions != nil {
 		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
@@ -94,6 +97,20 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		WithEventFilter(resource.DesiredStateChanged()).
 		For(&v1beta1.Instance{}).
 		Complete(ratelimiter.NewReconciler(name, errors.WithSilentRequeueOnConflict(r), o.GlobalRateLimiter))
+}
+
+// transitionPollInterval is how often an Instance is observed while its DB
+// instance is in a short transition (creating, modifying, rebooting, ...),
+// so that Ready follows AWS within seconds rather than a whole poll later.
+const transitionPollInterval = 10 * time.Second
+
+// transitionPoll shortens the poll interval during short transitions.
+func transitionPoll(mg resource.Managed, pollInterval time.Duration) time.Duration {
+	cr, ok := mg.(*v1beta1.Instance)
+	if ok && pollInterval > transitionPollInterval && rdsinstance.InTransition(aws.ToString(cr.Status.AtProvider.Status)) {
+		return transitionPollInterval
+	}
+	return pollInterval
 }
 
 // connector builds an external client per reconcile from the Instance's

@@ -10,21 +10,35 @@ import (
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
 )
 
-// Conditions that report standing problems which retrying cannot fix: a
-// spec change RDS cannot apply to an existing instance, and fields accepted
-// for compatibility but not honoured.
+// Conditions that report standing states which retrying does not change: a
+// spec change RDS cannot apply to an existing instance, fields accepted for
+// compatibility but not honoured, changes AWS accepted and has not applied
+// yet, and a new master password that is not in effect yet.
 const (
-	TypeCannotApply   xpv2.ConditionType = "CannotApply"
-	TypeIgnoredFields xpv2.ConditionType = "IgnoredFields"
+	TypeCannotApply     xpv2.ConditionType = "CannotApply"
+	TypeIgnoredFields   xpv2.ConditionType = "IgnoredFields"
+	TypeChangesPending  xpv2.ConditionType = "ChangesPending"
+	TypePasswordPending xpv2.ConditionType = "PasswordPending"
 
 	reasonNone xpv2.ConditionReason = "None"
 )
 
-// warn sets a warning condition on the Instance and emits a warning event
-// when its message changes. The condition lives in the Instance's status,
-// so the event is emitted once per change, not once per poll, and the
-// provider keeps no state of its own about it.
+// warn reports a standing problem: a condition and a warning event.
 func warn(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool) {
+	report(rec, cr, ct, reason, msg, active, func(r event.Reason, m string) event.Event { return event.Warning(r, errorString(m)) })
+}
+
+// inform reports a standing state that needs no action: a condition and a
+// normal event.
+func inform(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool) {
+	report(rec, cr, ct, reason, msg, active, func(r event.Reason, m string) event.Event { return event.Normal(r, m) })
+}
+
+// report sets a condition on the Instance and emits an event when its
+// message changes. The condition lives in the Instance's status, so the
+// event is emitted once per change, not once per poll, and the provider
+// keeps no state of its own about it.
+func report(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool, ev func(event.Reason, string) event.Event) {
 	prev := cr.Status.GetCondition(ct)
 	if !active {
 		if prev.Status == corev1.ConditionTrue {
@@ -36,7 +50,7 @@ func warn(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, reaso
 		return
 	}
 	cr.SetConditions(xpv2.Condition{Type: ct, Status: corev1.ConditionTrue, Reason: xpv2.ConditionReason(reason), Message: msg, LastTransitionTime: metav1.Now()})
-	rec.Event(cr, event.Warning(reason, errorString(msg)))
+	rec.Event(cr, ev(reason, msg))
 }
 
 // errorString lets a message travel as the error a warning event takes.
