@@ -4,10 +4,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
-	"time"
 
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -41,20 +39,12 @@ func main() {
 }
 
 func run() error {
-	var (
-		debug            = flag.Bool("debug", false, "Log verbosely.")
-		pollInterval     = flag.Duration("poll", time.Minute, "How often each resource is checked for drift.")
-		syncInterval     = flag.Duration("sync", time.Hour, "How often all resources are reconciled even without changes.")
-		maxReconcileRate = flag.Int("max-reconcile-rate", 10, "Reconciles per second, and concurrent reconciles, at most.")
-		leaderElection   = flag.Bool("leader-election", false, "Elect a leader so that only one replica reconciles.")
-		managementPolicy = flag.Bool("enable-management-policies", true, "Honour spec.managementPolicies.")
-		metricsAddr      = flag.String("metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 turns it off.")
-		healthAddr       = flag.String("health-probe-bind-address", ":8081", "Address of the health and readiness probes; 0 turns them off.")
-		namespace        = flag.String("namespace", envOr("POD_NAMESPACE", "crossplane-system"), "Namespace of the provider, where it keeps generated master passwords.")
-	)
-	flag.Parse()
+	s, err := parseFlags(os.Args[1:])
+	if err != nil {
+		return err
+	}
 
-	zl := zap.New(zap.UseDevMode(*debug), zap.Level(levelFor(*debug)))
+	zl := zap.New(zap.UseDevMode(s.debug), zap.Level(levelFor(s.debug)))
 	ctrl.SetLogger(zl)
 	log := logging.NewLogrLogger(zl.WithName("provider-rds"))
 
@@ -69,15 +59,15 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("cannot get Kubernetes client configuration: %w", err)
 	}
-	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, *maxReconcileRate), ctrl.Options{
+	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, s.maxReconcileRate), ctrl.Options{
 		Scheme:                        scheme,
-		Cache:                         cache.Options{SyncPeriod: syncInterval},
-		LeaderElection:                *leaderElection,
+		Cache:                         cache.Options{SyncPeriod: &s.syncInterval},
+		LeaderElection:                s.leaderElection,
 		LeaderElectionID:              "crossplane-leader-election-provider-rds",
-		LeaderElectionNamespace:       *namespace,
+		LeaderElectionNamespace:       s.namespace,
 		LeaderElectionReleaseOnCancel: true,
-		Metrics:                       metricsserver.Options{BindAddress: *metricsAddr},
-		HealthProbeBindAddress:        *healthAddr,
+		Metrics:                       metricsserver.Options{BindAddress: s.metricsAddr},
+		HealthProbeBindAddress:        s.healthAddr,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot create controller manager: %w", err)
@@ -93,25 +83,28 @@ func run() error {
 	metrics.Registry.MustRegister(mrMetrics, mrState, awsCalls)
 
 	features := &feature.Flags{}
-	if *managementPolicy {
+	if s.managementPolicy {
 		features.Enable(feature.EnableBetaManagementPolicies)
 	}
 	o := instance.Options{
 		Options: xpcontroller.Options{
 			Logger:                  log,
-			GlobalRateLimiter:       ratelimiter.NewGlobal(*maxReconcileRate),
-			PollInterval:            *pollInterval,
-			MaxConcurrentReconciles: *maxReconcileRate,
+			GlobalRateLimiter:       ratelimiter.NewGlobal(s.maxReconcileRate),
+			PollInterval:            s.pollInterval,
+			MaxConcurrentReconciles: s.maxReconcileRate,
 			Features:                features,
-			MetricOptions:           &xpcontroller.MetricOptions{MRMetrics: mrMetrics, MRStateMetrics: mrState, PollStateMetricInterval: time.Minute},
+			MetricOptions:           &xpcontroller.MetricOptions{MRMetrics: mrMetrics, MRStateMetrics: mrState, PollStateMetricInterval: s.pollStateMetric},
 		},
 		Sessions:  awsconfig.NewResolver(mgr.GetClient(), awsCalls),
-		Namespace: *namespace,
+		Namespace: s.namespace,
 	}
 	if err := controller.Setup(mgr, o); err != nil {
 		return fmt.Errorf("cannot set up controllers: %w", err)
 	}
-	log.Info("Starting provider-rds", "poll", pollInterval.String(), "namespace", *namespace)
+	for _, f := range s.ignored {
+		log.Info("Ignoring a flag of the reference provider", "flag", f)
+	}
+	log.Info("Starting provider-rds", "poll", s.pollInterval.String(), "namespace", s.namespace)
 	return mgr.Start(ctrl.SetupSignalHandler())
 }
 
@@ -120,11 +113,4 @@ func levelFor(debug bool) zapcore.Level {
 		return zapcore.DebugLevel
 	}
 	return zapcore.InfoLevel
-}
-
-func envOr(key, fallback string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return fallback
 }

@@ -23,11 +23,18 @@ func TestParseSharedCredentials(t *testing.T) {
 			doc:  "# keys\n[prod]\naws_access_key_id=P\naws_secret_access_key=P\n\n[default]\nAWS_ACCESS_KEY_ID=AKID\naws_secret_access_key=" + secret + "\naws_session_token = TOKEN\n",
 			want: staticKeys{AccessKeyID: "AKID", SecretAccessKey: secret, SessionToken: "TOKEN"},
 		},
-		"UnclosedSection":   {doc: "[default\naws_secret_access_key = " + secret, wantErr: "line 1 opens a section header"},
-		"NotKeyValue":       {doc: "[default]\n" + secret, wantErr: "line 2 is neither"},
-		"KeyOutsideSection": {doc: "aws_secret_access_key = " + secret, wantErr: "line 1 holds a key outside"},
-		"NoDefault":         {doc: "[prod]\naws_access_key_id = A\naws_secret_access_key = " + secret, wantErr: "no [default] profile"},
-		"NoSecretKey":       {doc: "[default]\naws_access_key_id = A\n", wantErr: "has no aws_secret_access_key"},
+		"NoSectionHeader": {
+			doc:  "aws_access_key_id = AKID\naws_secret_access_key = " + secret + "\n",
+			want: staticKeys{AccessKeyID: "AKID", SecretAccessKey: secret},
+		},
+		"UpperCaseDefault": {
+			doc:  "[DEFAULT]\naws_access_key_id = AKID\naws_secret_access_key = " + secret + "\n",
+			want: staticKeys{AccessKeyID: "AKID", SecretAccessKey: secret},
+		},
+		"UnclosedSection": {doc: "[default\naws_secret_access_key = " + secret, wantErr: "malformed credentials INI"},
+		"NotKeyValue":     {doc: "[default]\naws_access_key_id = A\n" + secret, wantErr: "malformed credentials INI"},
+		"NoDefault":       {doc: "[prod]\naws_access_key_id = A\naws_secret_access_key = " + secret, wantErr: "no [default] profile"},
+		"NoSecretKey":     {doc: "[default]\naws_access_key_id = A\n", wantErr: "has no aws_secret_access_key"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

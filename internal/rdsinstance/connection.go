@@ -12,8 +12,9 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 )
 
-// Connection detail keys. The first six are those the reference provider
-// publishes; database and url are additions users asked for.
+// Connection detail keys. endpoint, address, port, username and password
+// (as attribute.password) are those the reference provider publishes; host,
+// password, database and url are additions users asked for.
 const (
 	ConnEndpoint = "endpoint"
 	ConnAddress  = "address"
@@ -23,6 +24,11 @@ const (
 	ConnPassword = "password"
 	ConnDatabase = "database"
 	ConnURL      = "url"
+
+	// ConnAttributePassword is where the reference provider publishes the
+	// password: it publishes sensitive attributes as attribute.<name>, and
+	// the Compositions written for it read this key.
+	ConnAttributePassword = "attribute.password"
 )
 
 // ConnectionDetails returns what a client needs to reach the database. The
@@ -35,6 +41,7 @@ func ConnectionDetails(db types.DBInstance, password string) managed.ConnectionD
 	}
 	if password != "" {
 		cd[ConnPassword] = []byte(password)
+		cd[ConnAttributePassword] = []byte(password)
 	}
 	dbName := aws.ToString(db.DBName)
 	if dbName != "" {

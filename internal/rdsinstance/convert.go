@@ -95,3 +95,26 @@ func CreateParameters(spec v1beta1.InstanceSpec) (v1beta1.InstanceParameters, er
 	out := v1beta1.InstanceParameters{}
 	return out, json.Unmarshal(b, &out)
 }
+
+// UnresolvedReferences names the references and selectors of the spec whose
+// value field is still empty. The provider does not resolve references yet,
+// so creating a DB instance without those values would put it in the default
+// subnet group, with the default key and security group: places that cannot
+// be changed afterwards, and that may be publicly reachable.
+func UnresolvedReferences(p v1beta1.InstanceParameters) []string {
+	var out []string
+	check := func(value bool, ref, selector bool, name string) {
+		if !value && (ref || selector) {
+			out = append(out, name)
+		}
+	}
+	check(p.DBSubnetGroupName != nil, p.DBSubnetGroupNameRef != nil, p.DBSubnetGroupNameSelector != nil, "dbSubnetGroupNameRef/Selector (dbSubnetGroupName)")
+	check(p.KMSKeyID != nil, p.KMSKeyIDRef != nil, p.KMSKeyIDSelector != nil, "kmsKeyIdRef/Selector (kmsKeyId)")
+	check(p.MasterUserSecretKMSKeyID != nil, p.MasterUserSecretKMSKeyIDRef != nil, p.MasterUserSecretKMSKeyIDSelector != nil, "masterUserSecretKmsKeyIdRef/Selector (masterUserSecretKmsKeyId)")
+	check(p.MonitoringRoleArn != nil, p.MonitoringRoleArnRef != nil, p.MonitoringRoleArnSelector != nil, "monitoringRoleArnRef/Selector (monitoringRoleArn)")
+	check(p.ParameterGroupName != nil, p.ParameterGroupNameRef != nil, p.ParameterGroupNameSelector != nil, "parameterGroupNameRef/Selector (parameterGroupName)")
+	check(p.PerformanceInsightsKMSKeyID != nil, p.PerformanceInsightsKMSKeyIDRef != nil, p.PerformanceInsightsKMSKeyIDSelector != nil, "performanceInsightsKmsKeyIdRef/Selector (performanceInsightsKmsKeyId)")
+	check(p.ReplicateSourceDB != nil, p.ReplicateSourceDBRef != nil, p.ReplicateSourceDBSelector != nil, "replicateSourceDbRef/Selector (replicateSourceDb)")
+	check(len(p.VPCSecurityGroupIDs) > 0, len(p.VPCSecurityGroupIDRefs) > 0, p.VPCSecurityGroupIDSelector != nil, "vpcSecurityGroupIdRefs/Selector (vpcSecurityGroupIds)")
+	return out
+}

@@ -352,6 +352,11 @@ func (d *differ) createOnly(p v1beta1.InstanceParameters) {
 			d.cannotApply("%s: the instance has %q; RDS sets it only at creation", field, *have)
 		}
 	}
+	// Renaming would move the endpoint every client connects to; the
+	// provider does not do it behind a spec edit.
+	if p.Identifier != nil && db.DBInstanceIdentifier != nil && !strings.EqualFold(*p.Identifier, *db.DBInstanceIdentifier) {
+		d.cannotApply("identifier: the instance is %q; the provider does not rename DB instances (set crossplane.io/external-name to adopt another, or create a new Instance)", *db.DBInstanceIdentifier)
+	}
 	check("engine", p.Engine, db.Engine)
 	check("dbName", DBName(p), db.DBName)
 	check("username", p.Username, db.MasterUsername)

@@ -39,6 +39,9 @@ func LateInitialize(p *v1beta1.InstanceParameters, init v1beta1.InstanceInitPara
 	li.str(&p.EngineVersion, init.EngineVersion, db.EngineVersion)
 	li.boolean(&p.IAMDatabaseAuthenticationEnabled, init.IAMDatabaseAuthenticationEnabled, db.IAMDatabaseAuthenticationEnabled)
 	li.str(&p.InstanceClass, init.InstanceClass, db.DBInstanceClass)
+	if p.IdentifierPrefix == nil && init.IdentifierPrefix == nil {
+		li.str(&p.Identifier, init.Identifier, db.DBInstanceIdentifier)
+	}
 	li.float(&p.Iops, init.Iops, iops)
 	li.str(&p.KMSKeyID, init.KMSKeyID, db.KmsKeyId)
 	li.str(&p.LicenseModel, init.LicenseModel, db.LicenseModel)

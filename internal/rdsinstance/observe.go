@@ -11,6 +11,8 @@ import (
 )
 
 // Observation returns the atProvider status of a described DB instance.
+// As in the reference provider, id is the resource ID (DbiResourceId) and
+// identifier the DB instance identifier.
 // Fields that only exist in the spec (applyImmediately, skipFinalSnapshot and
 // the like) are echoed from it, as users of the reference provider expect.
 func Observation(db types.DBInstance, p v1beta1.InstanceParameters) v1beta1.InstanceObservation {
@@ -42,7 +44,7 @@ func Observation(db types.DBInstance, p v1beta1.InstanceParameters) v1beta1.Inst
 		EngineVersionActual:                db.EngineVersion,
 		FinalSnapshotIdentifier:            p.FinalSnapshotIdentifier,
 		IAMDatabaseAuthenticationEnabled:   db.IAMDatabaseAuthenticationEnabled,
-		ID:                                 db.DBInstanceIdentifier,
+		ID:                                 db.DbiResourceId,
 		Identifier:                         db.DBInstanceIdentifier,
 		IdentifierPrefix:                   p.IdentifierPrefix,
 		InstanceClass:                      db.DBInstanceClass,

@@ -231,7 +231,7 @@ func TestConnectionDetails(t *testing.T) {
 			pw: "p@ss/word",
 			want: map[string]string{
 				"endpoint": "db.example:5432", "address": "db.example", "host": "db.example", "port": "5432",
-				"username": "postgres", "password": "p@ss/word", "database": "app",
+				"username": "postgres", "password": "p@ss/word", "attribute.password": "p@ss/word", "database": "app",
 				"url": "postgresql://postgres:p%40ss%2Fword@db.example:5432/app",
 			},
 		},

@@ -24,9 +24,9 @@ import (
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
-// The binary, electing itself leader, reconciles an Instance to Ready
-// through KUBECONFIG, answers its health probes, and serves the
-// managed-resource and AWS-call metrics.
+// The binary, started with the reference provider's flags and electing
+// itself leader, reconciles an Instance to Ready through KUBECONFIG, answers
+// its health probes, and serves the managed-resource and AWS-call metrics.
 func TestProviderBinaryServesMetrics(t *testing.T) {
 	ctx := context.Background()
 	env, err := harness.Start(ctx)
@@ -56,8 +56,12 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := env.StartProviderBinary(bin, t.TempDir(), "--poll=2s", "--leader-election",
-		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", healthPort))
+	// Flags as a DeploymentRuntimeConfig written for the reference provider
+	// passes them: its short forms, its name of the probe address, and its
+	// Terraform flags.
+	p, err := env.StartProviderBinary(bin, t.TempDir(), "--poll=2s", "-l", "-s", "1h",
+		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-addr=127.0.0.1:%d", healthPort),
+		"--terraform-version=1.5.7", "--terraform-provider-source=hashicorp/aws", "--terraform-provider-version=6.0.0", "--enable-changelogs")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +89,9 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		return got.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue, fmt.Sprintf("%+v", got.Status.Conditions)
 	})
 
+	if log := p.Log(); !strings.Contains(log, "Ignoring a flag of the reference provider") || !strings.Contains(log, "--terraform-version") {
+		t.Errorf("the Terraform flags were not reported as ignored:\n%s", log)
+	}
 	for _, probe := range []string{"/healthz", "/readyz"} {
 		if code, _ := get(t, fmt.Sprintf("http://127.0.0.1:%d%s", healthPort, probe)); code != http.StatusOK {
 			t.Errorf("%s: want 200, got %d", probe, code)

@@ -199,7 +199,7 @@ func TestClaimLifecycle(t *testing.T) {
 		pv := describe(t, id).PendingModifiedValues
 		return pv != nil && aws.ToInt32(pv.AllocatedStorage) == 30, fmt.Sprintf("pending %+v", pv)
 	})
-	env.Bed(t).Maintenance(t, id)
+	env.Bed(t).In(compositionRegion).Maintenance(t, id)
 	eventually(t, "the database has 30 GiB after the maintenance window", func() (bool, string) {
 		got := aws.ToInt32(describe(t, id).AllocatedStorage)
 		return got == 30, fmt.Sprintf("%d GiB", got)

@@ -55,7 +55,7 @@ func TestBadProviderConfigIsReportedOnInstance(t *testing.T) {
 		},
 		"MalformedINI": {
 			secret: map[string]string{"credentials": "[default\naws_secret_access_key = " + secretMarker + "\n"},
-			want:   "malformed credentials INI: line 1",
+			want:   "malformed credentials INI: each line must be",
 		},
 		"NoDefaultProfile": {
 			secret: map[string]string{"credentials": "[prod]\naws_access_key_id = A\naws_secret_access_key = " + secretMarker + "\n"},

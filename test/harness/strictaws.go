@@ -30,6 +30,11 @@ func (e *Env) Bed(t testing.TB) *Bed {
 	return &Bed{endpoint: e.Backend.Endpoint, region: Region}
 }
 
+// In returns the controls for instances in another region.
+func (b *Bed) In(region string) *Bed {
+	return &Bed{endpoint: b.endpoint, region: region}
+}
+
 // Patience scales a wait written for the test bed to the backend: real AWS
 // takes minutes to create or modify what the bed does in seconds.
 func (e *Env) Patience(d time.Duration) time.Duration {

@@ -13,6 +13,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -78,6 +79,17 @@ func TestMakeXpkg(t *testing.T) {
 	}
 	for _, u := range objs {
 		kinds[u.GetKind()+"/"+u.GetName()] = true
+		if u.GetKind() != "Provider" {
+			continue
+		}
+		for _, a := range []string{"meta.crossplane.io/maintainer", "meta.crossplane.io/source", "meta.crossplane.io/license", "meta.crossplane.io/description", "meta.crossplane.io/readme"} {
+			if u.GetAnnotations()[a] == "" {
+				t.Errorf("the Provider metadata lacks %s", a)
+			}
+		}
+		if v, _, _ := unstructured.NestedString(u.Object, "spec", "crossplane", "version"); v == "" {
+			t.Error("the Provider metadata states no Crossplane version constraint")
+		}
 	}
 	if !kinds["Provider/provider-rds"] {
 		t.Errorf("package.yaml lacks the Provider metadata: %v", kinds)

@@ -81,10 +81,14 @@ type InstanceParameters struct {
 	DBSubnetGroupName *string `json:"dbSubnetGroupName,omitempty"`
 
 	// DBSubnetGroupNameRef references a SubnetGroup to fill dbSubnetGroupName.
+	// This provider does not resolve references yet: while this is set and
+	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
 	// +optional
 	DBSubnetGroupNameRef *xpv2.Reference `json:"dbSubnetGroupNameRef,omitempty"`
 
 	// DBSubnetGroupNameSelector selects a SubnetGroup to fill dbSubnetGroupName.
+	// This provider does not resolve references yet: while this is set and
+	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
 	// +optional
 	DBSubnetGroupNameSelector *xpv2.Selector `json:"dbSubnetGroupNameSelector,omitempty"`
 
@@ -179,10 +183,14 @@ type InstanceParameters struct {
 	KMSKeyID *string `json:"kmsKeyId,omitempty"`
 
 	// KMSKeyIDRef references a Key to fill kmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// kmsKeyId is not, no DB instance is created, and the Instance says why.
 	// +optional
 	KMSKeyIDRef *xpv2.Reference `json:"kmsKeyIdRef,omitempty"`
 
 	// KMSKeyIDSelector selects a Key to fill kmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// kmsKeyId is not, no DB instance is created, and the Instance says why.
 	// +optional
 	KMSKeyIDSelector *xpv2.Selector `json:"kmsKeyIdSelector,omitempty"`
 
@@ -203,10 +211,14 @@ type InstanceParameters struct {
 	MasterUserSecretKMSKeyID *string `json:"masterUserSecretKmsKeyId,omitempty"`
 
 	// MasterUserSecretKMSKeyIDRef references a Key to fill masterUserSecretKmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
 	// +optional
 	MasterUserSecretKMSKeyIDRef *xpv2.Reference `json:"masterUserSecretKmsKeyIdRef,omitempty"`
 
 	// MasterUserSecretKMSKeyIDSelector selects a Key to fill masterUserSecretKmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
 	// +optional
 	MasterUserSecretKMSKeyIDSelector *xpv2.Selector `json:"masterUserSecretKmsKeyIdSelector,omitempty"`
 
@@ -224,10 +236,14 @@ type InstanceParameters struct {
 	MonitoringRoleArn *string `json:"monitoringRoleArn,omitempty"`
 
 	// MonitoringRoleArnRef references a Role to fill monitoringRoleArn.
+	// This provider does not resolve references yet: while this is set and
+	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
 	// +optional
 	MonitoringRoleArnRef *xpv2.Reference `json:"monitoringRoleArnRef,omitempty"`
 
 	// MonitoringRoleArnSelector selects a Role to fill monitoringRoleArn.
+	// This provider does not resolve references yet: while this is set and
+	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
 	// +optional
 	MonitoringRoleArnSelector *xpv2.Selector `json:"monitoringRoleArnSelector,omitempty"`
 
@@ -257,10 +273,14 @@ type InstanceParameters struct {
 	ParameterGroupName *string `json:"parameterGroupName,omitempty"`
 
 	// ParameterGroupNameRef references a ParameterGroup to fill parameterGroupName.
+	// This provider does not resolve references yet: while this is set and
+	// parameterGroupName is not, no DB instance is created, and the Instance says why.
 	// +optional
 	ParameterGroupNameRef *xpv2.Reference `json:"parameterGroupNameRef,omitempty"`
 
 	// ParameterGroupNameSelector selects a ParameterGroup to fill parameterGroupName.
+	// This provider does not resolve references yet: while this is set and
+	// parameterGroupName is not, no DB instance is created, and the Instance says why.
 	// +optional
 	ParameterGroupNameSelector *xpv2.Selector `json:"parameterGroupNameSelector,omitempty"`
 
@@ -285,10 +305,14 @@ type InstanceParameters struct {
 	PerformanceInsightsKMSKeyID *string `json:"performanceInsightsKmsKeyId,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDRef references a Key to fill performanceInsightsKmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
 	// +optional
 	PerformanceInsightsKMSKeyIDRef *xpv2.Reference `json:"performanceInsightsKmsKeyIdRef,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDSelector selects a Key to fill performanceInsightsKmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
 	// +optional
 	PerformanceInsightsKMSKeyIDSelector *xpv2.Selector `json:"performanceInsightsKmsKeyIdSelector,omitempty"`
 
@@ -318,10 +342,14 @@ type InstanceParameters struct {
 	ReplicateSourceDB *string `json:"replicateSourceDb,omitempty"`
 
 	// ReplicateSourceDBRef references an Instance to fill replicateSourceDb.
+	// This provider does not resolve references yet: while this is set and
+	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
 	// +optional
 	ReplicateSourceDBRef *xpv2.Reference `json:"replicateSourceDbRef,omitempty"`
 
 	// ReplicateSourceDBSelector selects an Instance to fill replicateSourceDb.
+	// This provider does not resolve references yet: while this is set and
+	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
 	// +optional
 	ReplicateSourceDBSelector *xpv2.Selector `json:"replicateSourceDbSelector,omitempty"`
 
@@ -375,10 +403,14 @@ type InstanceParameters struct {
 	Username *string `json:"username,omitempty"`
 
 	// VPCSecurityGroupIDRefs reference SecurityGroups to fill vpcSecurityGroupIds.
+	// This provider does not resolve references yet: while this is set and
+	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
 	// +optional
 	VPCSecurityGroupIDRefs []xpv2.Reference `json:"vpcSecurityGroupIdRefs,omitempty"`
 
 	// VPCSecurityGroupIDSelector selects SecurityGroups to fill vpcSecurityGroupIds.
+	// This provider does not resolve references yet: while this is set and
+	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
 	// +optional
 	VPCSecurityGroupIDSelector *xpv2.Selector `json:"vpcSecurityGroupIdSelector,omitempty"`
 
@@ -694,4 +726,100 @@ type InstanceInitParameters struct {
 	// +listType=set
 	// +optional
 	VPCSecurityGroupIDs []*string `json:"vpcSecurityGroupIds,omitempty"`
+
+	// DBSubnetGroupNameRef references a SubnetGroup to fill dbSubnetGroupName.
+	// This provider does not resolve references yet: while this is set and
+	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// +optional
+	DBSubnetGroupNameRef *xpv2.Reference `json:"dbSubnetGroupNameRef,omitempty"`
+
+	// DBSubnetGroupNameSelector selects a SubnetGroup to fill dbSubnetGroupName.
+	// This provider does not resolve references yet: while this is set and
+	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// +optional
+	DBSubnetGroupNameSelector *xpv2.Selector `json:"dbSubnetGroupNameSelector,omitempty"`
+
+	// KMSKeyIDRef references a Key to fill kmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// +optional
+	KMSKeyIDRef *xpv2.Reference `json:"kmsKeyIdRef,omitempty"`
+
+	// KMSKeyIDSelector selects a Key to fill kmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// +optional
+	KMSKeyIDSelector *xpv2.Selector `json:"kmsKeyIdSelector,omitempty"`
+
+	// MasterUserSecretKMSKeyIDRef references a Key to fill masterUserSecretKmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// +optional
+	MasterUserSecretKMSKeyIDRef *xpv2.Reference `json:"masterUserSecretKmsKeyIdRef,omitempty"`
+
+	// MasterUserSecretKMSKeyIDSelector selects a Key to fill masterUserSecretKmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// +optional
+	MasterUserSecretKMSKeyIDSelector *xpv2.Selector `json:"masterUserSecretKmsKeyIdSelector,omitempty"`
+
+	// MonitoringRoleArnRef references a Role to fill monitoringRoleArn.
+	// This provider does not resolve references yet: while this is set and
+	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// +optional
+	MonitoringRoleArnRef *xpv2.Reference `json:"monitoringRoleArnRef,omitempty"`
+
+	// MonitoringRoleArnSelector selects a Role to fill monitoringRoleArn.
+	// This provider does not resolve references yet: while this is set and
+	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// +optional
+	MonitoringRoleArnSelector *xpv2.Selector `json:"monitoringRoleArnSelector,omitempty"`
+
+	// ParameterGroupNameRef references a ParameterGroup to fill parameterGroupName.
+	// This provider does not resolve references yet: while this is set and
+	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// +optional
+	ParameterGroupNameRef *xpv2.Reference `json:"parameterGroupNameRef,omitempty"`
+
+	// ParameterGroupNameSelector selects a ParameterGroup to fill parameterGroupName.
+	// This provider does not resolve references yet: while this is set and
+	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// +optional
+	ParameterGroupNameSelector *xpv2.Selector `json:"parameterGroupNameSelector,omitempty"`
+
+	// PerformanceInsightsKMSKeyIDRef references a Key to fill performanceInsightsKmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// +optional
+	PerformanceInsightsKMSKeyIDRef *xpv2.Reference `json:"performanceInsightsKmsKeyIdRef,omitempty"`
+
+	// PerformanceInsightsKMSKeyIDSelector selects a Key to fill performanceInsightsKmsKeyId.
+	// This provider does not resolve references yet: while this is set and
+	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// +optional
+	PerformanceInsightsKMSKeyIDSelector *xpv2.Selector `json:"performanceInsightsKmsKeyIdSelector,omitempty"`
+
+	// ReplicateSourceDBRef references an Instance to fill replicateSourceDb.
+	// This provider does not resolve references yet: while this is set and
+	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// +optional
+	ReplicateSourceDBRef *xpv2.Reference `json:"replicateSourceDbRef,omitempty"`
+
+	// ReplicateSourceDBSelector selects an Instance to fill replicateSourceDb.
+	// This provider does not resolve references yet: while this is set and
+	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// +optional
+	ReplicateSourceDBSelector *xpv2.Selector `json:"replicateSourceDbSelector,omitempty"`
+
+	// VPCSecurityGroupIDRefs reference SecurityGroups to fill vpcSecurityGroupIds.
+	// This provider does not resolve references yet: while this is set and
+	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// +optional
+	VPCSecurityGroupIDRefs []xpv2.Reference `json:"vpcSecurityGroupIdRefs,omitempty"`
+
+	// VPCSecurityGroupIDSelector selects SecurityGroups to fill vpcSecurityGroupIds.
+	// This provider does not resolve references yet: while this is set and
+	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// +optional
+	VPCSecurityGroupIDSelector *xpv2.Selector `json:"vpcSecurityGroupIdSelector,omitempty"`
 }

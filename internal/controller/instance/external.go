@@ -22,27 +22,29 @@ import (
 )
 
 const (
-	errNotInstance         = "managed resource is not an Instance"
-	errDescribe            = "cannot describe DB instance"
-	errCreate              = "cannot create DB instance"
-	errModify              = "cannot modify DB instance"
-	errDelete              = "cannot delete DB instance"
-	errAddTags             = "cannot add tags to DB instance"
-	errRemoveTags          = "cannot remove tags from DB instance"
-	errCreateParameters    = "cannot compute creation parameters"
-	errDisableProtection   = "cannot turn off deletion protection before deleting the DB instance"
-	errDeletionProtected   = "deletion protection is on: set spec.forProvider.deletionProtection to false to delete the DB instance"
-	errPersistAnnotation   = "cannot record the applied password version"
-	errPasswordNeeded      = "a master password is required to stop AWS managing it; set passwordSecretRef or autoGeneratePassword"
-	errNoFinalSnapshot     = "the DB instance is %s, and AWS takes no final snapshot of a DB instance in that state: set spec.forProvider.skipFinalSnapshot to true to delete it without one"
-	errForeignInstance     = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instance %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
-	reasonDrift            = event.Reason("CorrectingDrift")
-	reasonCannotApply      = event.Reason("CannotApply")
-	reasonIgnoredFields    = event.Reason("IgnoredFields")
-	reasonFinalSnapshot    = event.Reason("FinalSnapshot")
-	reasonPasswordRotation = event.Reason("RotatingPassword")
-	reasonChangesPending   = event.Reason("ChangesPending")
-	reasonPasswordPending  = event.Reason("PasswordPending")
+	errNotInstance          = "managed resource is not an Instance"
+	errDescribe             = "cannot describe DB instance"
+	errCreate               = "cannot create DB instance"
+	errModify               = "cannot modify DB instance"
+	errDelete               = "cannot delete DB instance"
+	errAddTags              = "cannot add tags to DB instance"
+	errRemoveTags           = "cannot remove tags from DB instance"
+	errCreateParameters     = "cannot compute creation parameters"
+	errDisableProtection    = "cannot turn off deletion protection before deleting the DB instance"
+	errDeletionProtected    = "deletion protection is on: set spec.forProvider.deletionProtection to false to delete the DB instance"
+	errPersistAnnotation    = "cannot record the applied password version"
+	errPasswordNeeded       = "a master password is required to stop AWS managing it; set passwordSecretRef or autoGeneratePassword"
+	errNoFinalSnapshot      = "the DB instance is %s, and AWS takes no final snapshot of a DB instance in that state: set spec.forProvider.skipFinalSnapshot to true to delete it without one"
+	errResourceIDNotFound   = "external name %q is a DB instance resource ID (as the reference provider records it), and no DB instance in this account and region has it; the provider creates nothing under a resource ID. Check the ProviderConfig and region, or set crossplane.io/external-name to an identifier to create a new database"
+	errUnresolvedReferences = "nothing is created while these references are unresolved: %s. This provider does not resolve references yet; set the value fields directly"
+	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instance %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
+	reasonDrift             = event.Reason("CorrectingDrift")
+	reasonCannotApply       = event.Reason("CannotApply")
+	reasonIgnoredFields     = event.Reason("IgnoredFields")
+	reasonFinalSnapshot     = event.Reason("FinalSnapshot")
+	reasonPasswordRotation  = event.Reason("RotatingPassword")
+	reasonChangesPending    = event.Reason("ChangesPending")
+	reasonPasswordPending   = event.Reason("PasswordPending")
 )
 
 // RDSAPI is the part of the RDS API this controller calls.
@@ -78,6 +80,15 @@ type external struct {
 // identifierPattern is the syntax RDS accepts for a DB instance identifier.
 var identifierPattern = regexp.MustCompile(`^[a-zA-Z](-?[a-zA-Z0-9])*$`)
 
+// resourceIDLike matches external names the reference provider may have
+// recorded as a DbiResourceId (its lookup rule), and resourceID those that
+// can only be one: "db-" and 26 upper-case letters and digits, where
+// identifiers are lower-case.
+var (
+	resourceIDLike = regexp.MustCompile(`^db-[0-9A-Za-z]{2,255}$`)
+	resourceID     = regexp.MustCompile(`^db-[0-9A-Z]{26}$`)
+)
+
 func validIdentifier(id string) error {
 	if len(id) > 63 || !identifierPattern.MatchString(id) {
 		return errors.Errorf("external name %q is not a valid DB instance identifier: 1 to 63 letters, digits or hyphens, starting with a letter, without two hyphens in a row or a trailing hyphen", id)
@@ -99,14 +110,14 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 		}
 		return managed.ExternalObservation{}, err
 	}
-	out, err := e.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(id)})
-	if isNotFound(err) || (err == nil && len(out.DBInstances) == 0) {
-		return managed.ExternalObservation{ResourceExists: false}, nil
-	}
+	found, err := e.describe(ctx, id)
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrap(err, errDescribe)
 	}
-	db := out.DBInstances[0]
+	if found == nil {
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	}
+	db := *found
 	if notOurs(cr, db) {
 		if meta.WasDeleted(cr) {
 			// Never delete a database this Instance did not create.
@@ -166,6 +177,32 @@ func pendingMessage(cr *v1beta1.Instance, pending []string) string {
 	return msg
 }
 
+// describe finds the DB instance an external name names, or nil. The
+// reference provider records the DbiResourceId as the external name, so a
+// name of that form is looked up by resource ID first and then, as it may
+// be an identifier that starts with "db-", by identifier.
+func (e *external) describe(ctx context.Context, externalName string) (*types.DBInstance, error) {
+	if resourceIDLike.MatchString(externalName) {
+		out, err := e.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{
+			Filters: []types.Filter{{Name: aws.String("dbi-resource-id"), Values: []string{externalName}}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(out.DBInstances) > 0 {
+			return &out.DBInstances[0], nil
+		}
+	}
+	out, err := e.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(externalName)})
+	if isNotFound(err) || (err == nil && len(out.DBInstances) == 0) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &out.DBInstances[0], nil
+}
+
 // appliedPassword returns the master password the spec asks for, as far as
 // the provider knows it.
 func (e *external) appliedPassword(ctx context.Context, cr *v1beta1.Instance, db types.DBInstance) (masterPassword, error) {
@@ -181,9 +218,18 @@ func (e *external) Create(ctx context.Context, mg resource.Managed) (managed.Ext
 		return managed.ExternalCreation{}, errors.New(errNotInstance)
 	}
 	id := meta.GetExternalName(cr)
+	if resourceID.MatchString(id) {
+		// A migrated object whose database is gone, or in another account
+		// or region: creating one named after the old resource ID would
+		// give the application a new, empty database.
+		return managed.ExternalCreation{}, errors.Errorf(errResourceIDNotFound, id)
+	}
 	p, err := rdsinstance.CreateParameters(cr.Spec)
 	if err != nil {
 		return managed.ExternalCreation{}, errors.Wrap(err, errCreateParameters)
+	}
+	if unresolved := rdsinstance.UnresolvedReferences(p); len(unresolved) > 0 {
+		return managed.ExternalCreation{}, errors.Errorf(errUnresolvedReferences, strings.Join(unresolved, ", "))
 	}
 	method, err := rdsinstance.MethodFor(p)
 	if err != nil {

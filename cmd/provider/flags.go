@@ -1,0 +1,106 @@
+package main
+
+import (
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+)
+
+// settings are the provider's command-line settings.
+type settings struct {
+	debug            bool
+	syncInterval     time.Duration
+	pollInterval     time.Duration
+	pollStateMetric  time.Duration
+	maxReconcileRate int
+	leaderElection   bool
+	managementPolicy bool
+	metricsAddr      string
+	healthAddr       string
+	namespace        string
+
+	// ignored names the flags that were set and have no effect here, to
+	// be logged once at start.
+	ignored []string
+}
+
+// parseFlags parses the command line. It accepts every flag, short form and
+// environment variable of the reference provider's binary
+// (provider-upjet-aws), with the same meaning where one applies, so that a
+// DeploymentRuntimeConfig written for it starts this provider unchanged.
+// Flags that only make sense for Terraform or for features this provider
+// does not have are accepted and reported as ignored.
+//
+// Two defaults differ from the reference provider: --poll is 1m (not 10m),
+// because observing an instance costs one DescribeDBInstances instead of a
+// Terraform refresh; --max-reconcile-rate is 10, which keeps a fleet's
+// observation within RDS's API request budget.
+func parseFlags(args []string) (settings, error) {
+	var s settings
+	app := kingpin.New("provider", "A Crossplane provider for Amazon RDS.")
+	app.HelpFlag.Short('h')
+	app.Flag("debug", "Log verbosely, in a human-readable format.").Short('d').BoolVar(&s.debug)
+	app.Flag("sync", "How often every resource is reconciled, changed or not.").Short('s').Default("1h").DurationVar(&s.syncInterval)
+	app.Flag("poll", "How often each resource is checked for drift.").Default("1m").DurationVar(&s.pollInterval)
+	app.Flag("poll-state-metric", "How often the managed-resource state metrics are recorded.").Default("1m").DurationVar(&s.pollStateMetric)
+	app.Flag("max-reconcile-rate", "Reconciles per second, and concurrent reconciles, at most.").Default("10").IntVar(&s.maxReconcileRate)
+	app.Flag("leader-election", "Elect a leader so that only one replica reconciles.").Short('l').Envar("LEADER_ELECTION").BoolVar(&s.leaderElection)
+	app.Flag("enable-management-policies", "Honour spec.managementPolicies.").Default("true").Envar("ENABLE_MANAGEMENT_POLICIES").BoolVar(&s.managementPolicy)
+	app.Flag("metrics-bind-address", "Address of the Prometheus metrics endpoint; 0 turns it off.").Default(":8080").Envar("METRICS_BIND_ADDRESS").StringVar(&s.metricsAddr)
+	app.Flag("health-probe-bind-address", "Address of the health and readiness probes; 0 turns them off.").Default(":8081").Envar("HEALTH_PROBE_BIND_ADDRESS").StringVar(&s.healthAddr)
+	var healthAlias string
+	app.Flag("health-probe-bind-addr", "The reference provider's name of --health-probe-bind-address.").Hidden().StringVar(&healthAlias)
+	app.Flag("namespace", "Namespace of the provider, where it keeps generated master passwords.").Default("crossplane-system").Envar("POD_NAMESPACE").StringVar(&s.namespace)
+
+	ignore := func(name, why, envar string) *kingpin.FlagClause {
+		f := app.Flag(name, "Accepted for compatibility; ignored: "+why+".").Hidden()
+		if envar != "" {
+			f = f.Envar(envar)
+		}
+		return f
+	}
+	type ignoredFlag struct {
+		name, why, envar string
+		bool             bool
+	}
+	const noTerraform = "this provider runs no Terraform"
+	ignoredFlags := []ignoredFlag{
+		{name: "terraform-version", why: noTerraform, envar: "TERRAFORM_VERSION"},
+		{name: "terraform-provider-source", why: noTerraform, envar: "TERRAFORM_PROVIDER_SOURCE"},
+		{name: "terraform-provider-version", why: noTerraform, envar: "TERRAFORM_PROVIDER_VERSION"},
+		{name: "terraform-native-provider-path", why: noTerraform, envar: "TERRAFORM_NATIVE_PROVIDER_PATH"},
+		{name: "provider-ttl", why: noTerraform},
+		{name: "enable-external-secret-stores", why: "External Secret Stores are gone from Crossplane v2", envar: "ENABLE_EXTERNAL_SECRET_STORES", bool: true},
+		{name: "ess-tls-cert-dir", why: "External Secret Stores are gone from Crossplane v2", envar: "ESS_TLS_CERTS_DIR"},
+		{name: "enable-changelogs", why: "change logs are not recorded", envar: "ENABLE_CHANGE_LOGS", bool: true},
+		{name: "changelogs-socket-path", why: "change logs are not recorded", envar: "CHANGELOGS_SOCKET_PATH"},
+		{name: "webhook-port", why: "this provider serves no webhook yet", envar: "WEBHOOK_PORT"},
+		{name: "certs-dir", why: "this provider serves no webhook yet", envar: "TLS_SERVER_CERTS_DIR"},
+	}
+	// A flag counts as set when it has a value, from the command line or
+	// its environment variable.
+	set := make([]func() bool, len(ignoredFlags))
+	for i, f := range ignoredFlags {
+		c := ignore(f.name, f.why, f.envar)
+		if f.bool {
+			v := c.Bool()
+			set[i] = func() bool { return *v }
+		} else {
+			v := c.String()
+			set[i] = func() bool { return *v != "" }
+		}
+	}
+
+	if _, err := app.Parse(args); err != nil {
+		return settings{}, err
+	}
+	if healthAlias != "" {
+		s.healthAddr = healthAlias
+	}
+	for i, f := range ignoredFlags {
+		if set[i]() {
+			s.ignored = append(s.ignored, "--"+f.name+" ("+f.why+")")
+		}
+	}
+	return s, nil
+}
