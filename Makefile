@@ -60,6 +60,7 @@ generate: $(CONTROLLER_GEN) $(ANGRYJET) ## Regenerate deepcopy, managed-resource
 	$(ANGRYJET) generate-methodsets --header-file=hack/boilerplate.go.txt ./apis/...
 	rm -rf package/crds
 	$(CONTROLLER_GEN) crd:allowDangerousTypes=true,crdVersions=v1 paths=./apis/... output:crd:artifacts:config=package/crds
+	go run ./hack/crdconversion package/crds
 	gofmt -w apis
 
 .PHONY: check-generate

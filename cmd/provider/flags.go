@@ -18,6 +18,9 @@ type settings struct {
 	metricsAddr      string
 	healthAddr       string
 	namespace        string
+	webhookHost      string
+	webhookPort      int
+	certsDir         string
 
 	// ignored names the flags that were set and have no effect here, to
 	// be logged once at start.
@@ -51,6 +54,9 @@ func parseFlags(args []string) (settings, error) {
 	var healthAlias string
 	app.Flag("health-probe-bind-addr", "The reference provider's name of --health-probe-bind-address.").Hidden().StringVar(&healthAlias)
 	app.Flag("namespace", "Namespace of the provider, where it keeps generated master passwords.").Default("crossplane-system").Envar("POD_NAMESPACE").StringVar(&s.namespace)
+	app.Flag("webhook-port", "Port of the API version conversion webhook.").Default("9443").Envar("WEBHOOK_PORT").IntVar(&s.webhookPort)
+	app.Flag("webhook-host", "Address the conversion webhook listens on; empty for every interface.").StringVar(&s.webhookHost)
+	app.Flag("certs-dir", "Directory with the conversion webhook's TLS certificate and key (tls.crt, tls.key), which Crossplane mounts; without them no webhook is served.").Default("/tls/server").Envar("TLS_SERVER_CERTS_DIR").StringVar(&s.certsDir)
 
 	ignore := func(name, why, envar string) *kingpin.FlagClause {
 		f := app.Flag(name, "Accepted for compatibility; ignored: "+why+".").Hidden()
@@ -74,8 +80,6 @@ func parseFlags(args []string) (settings, error) {
 		{name: "ess-tls-cert-dir", why: "External Secret Stores are gone from Crossplane v2", envar: "ESS_TLS_CERTS_DIR"},
 		{name: "enable-changelogs", why: "change logs are not recorded", envar: "ENABLE_CHANGE_LOGS", bool: true},
 		{name: "changelogs-socket-path", why: "change logs are not recorded", envar: "CHANGELOGS_SOCKET_PATH"},
-		{name: "webhook-port", why: "this provider serves no webhook yet", envar: "WEBHOOK_PORT"},
-		{name: "certs-dir", why: "this provider serves no webhook yet", envar: "TLS_SERVER_CERTS_DIR"},
 	}
 	// A flag counts as set when it has a value, from the command line or
 	// its environment variable.

@@ -30,13 +30,14 @@ func TestParseFlagsAcceptsTheReferenceProvidersFlags(t *testing.T) {
 	want := settings{
 		debug: true, syncInterval: 30 * time.Minute, pollInterval: 5 * time.Minute, pollStateMetric: 5 * time.Second,
 		maxReconcileRate: 100, leaderElection: true, managementPolicy: true, metricsAddr: ":9090", healthAddr: ":9999", namespace: "upbound-system",
+		webhookPort: 9443, certsDir: "/tls/server",
 	}
 	ignored := got.ignored
 	got.ignored = nil
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(settings{})); diff != "" {
 		t.Errorf("settings: -want, +got:\n%s", diff)
 	}
-	for _, name := range []string{"terraform-version", "terraform-provider-source", "provider-ttl", "ess-tls-cert-dir", "enable-changelogs", "webhook-port", "certs-dir"} {
+	for _, name := range []string{"terraform-version", "terraform-provider-source", "provider-ttl", "ess-tls-cert-dir", "enable-changelogs"} {
 		if !strings.Contains(strings.Join(ignored, " "), "--"+name+" (") {
 			t.Errorf("--%s was set but is not reported as ignored: %q", name, ignored)
 		}
@@ -54,6 +55,7 @@ func TestParseFlagsDefaults(t *testing.T) {
 	want := settings{
 		syncInterval: time.Hour, pollInterval: time.Minute, pollStateMetric: time.Minute, maxReconcileRate: 10,
 		managementPolicy: true, metricsAddr: ":8080", healthAddr: ":8081", namespace: "crossplane-system",
+		webhookPort: 9443, certsDir: "/tls/server",
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(settings{})); diff != "" {
 		t.Errorf("defaults: -want, +got:\n%s", diff)

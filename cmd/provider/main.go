@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -16,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
@@ -68,6 +70,7 @@ func run() error {
 		LeaderElectionReleaseOnCancel: true,
 		Metrics:                       metricsserver.Options{BindAddress: s.metricsAddr},
 		HealthProbeBindAddress:        s.healthAddr,
+		WebhookServer:                 webhook.NewServer(webhook.Options{Host: s.webhookHost, Port: s.webhookPort, CertDir: s.certsDir}),
 	})
 	if err != nil {
 		return fmt.Errorf("cannot create controller manager: %w", err)
@@ -77,6 +80,16 @@ func run() error {
 	}
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		return err
+	}
+	// Crossplane mounts the webhook's certificate when it installs the
+	// package; run out of cluster there is none, and only the stored version
+	// (v1beta3) can be read and written.
+	serveConversion := fileExists(filepath.Join(s.certsDir, "tls.crt"))
+	if serveConversion {
+		controller.SetupConversion(mgr)
+		if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
+			return err
+		}
 	}
 
 	mrMetrics, mrState, awsCalls := managed.NewMRMetricRecorder(), statemetrics.NewMRStateMetrics(), providermetrics.NewAWSCalls()
@@ -104,8 +117,16 @@ func run() error {
 	for _, f := range s.ignored {
 		log.Info("Ignoring a flag of the reference provider", "flag", f)
 	}
+	if !serveConversion {
+		log.Info("No TLS certificate in the certificates directory: the API version conversion webhook is not served, so only v1beta3 Instances can be read and written", "certs-dir", s.certsDir)
+	}
 	log.Info("Starting provider-rds", "poll", s.pollInterval.String(), "namespace", s.namespace)
 	return mgr.Start(ctrl.SetupSignalHandler())
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func levelFor(debug bool) zapcore.Level {

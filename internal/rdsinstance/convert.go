@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // int32Ptr converts a JSON number of the API to the integer the SDK wants.
@@ -68,31 +68,31 @@ func equalFold(a, b *string) bool {
 
 // CreateParameters returns the values the DB instance is created with:
 // forProvider, with initProvider filling what forProvider leaves unset.
-func CreateParameters(spec v1beta1.InstanceSpec) (v1beta1.InstanceParameters, error) {
+func CreateParameters(spec v1beta3.InstanceSpec) (v1beta3.InstanceParameters, error) {
 	init, err := json.Marshal(spec.InitProvider)
 	if err != nil {
-		return v1beta1.InstanceParameters{}, err
+		return v1beta3.InstanceParameters{}, err
 	}
 	fp, err := json.Marshal(spec.ForProvider)
 	if err != nil {
-		return v1beta1.InstanceParameters{}, err
+		return v1beta3.InstanceParameters{}, err
 	}
 	merged := map[string]json.RawMessage{}
 	if err := json.Unmarshal(init, &merged); err != nil {
-		return v1beta1.InstanceParameters{}, err
+		return v1beta3.InstanceParameters{}, err
 	}
 	overlay := map[string]json.RawMessage{}
 	if err := json.Unmarshal(fp, &overlay); err != nil {
-		return v1beta1.InstanceParameters{}, err
+		return v1beta3.InstanceParameters{}, err
 	}
 	for k, v := range overlay {
 		merged[k] = v
 	}
 	b, err := json.Marshal(merged)
 	if err != nil {
-		return v1beta1.InstanceParameters{}, err
+		return v1beta3.InstanceParameters{}, err
 	}
-	out := v1beta1.InstanceParameters{}
+	out := v1beta3.InstanceParameters{}
 	return out, json.Unmarshal(b, &out)
 }
 
@@ -101,7 +101,7 @@ func CreateParameters(spec v1beta1.InstanceSpec) (v1beta1.InstanceParameters, er
 // so creating a DB instance without those values would put it in the default
 // subnet group, with the default key and security group: places that cannot
 // be changed afterwards, and that may be publicly reachable.
-func UnresolvedReferences(p v1beta1.InstanceParameters) []string {
+func UnresolvedReferences(p v1beta3.InstanceParameters) []string {
 	var out []string
 	check := func(value bool, ref, selector bool, name string) {
 		if !value && (ref || selector) {

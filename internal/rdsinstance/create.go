@@ -9,7 +9,7 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // Credentials are the master user credentials a DB instance is created with.
@@ -20,17 +20,14 @@ type Credentials struct {
 	Password string
 }
 
-// DBName returns the database name of the spec; dbName wins over its legacy
-// spelling name.
-func DBName(p v1beta1.InstanceParameters) *string {
-	if p.DBName != nil {
-		return p.DBName
-	}
-	return p.Name
+// DBName returns the database name of the spec. (v1beta1's legacy spelling
+// name arrives here as dbName, by conversion.)
+func DBName(p v1beta3.InstanceParameters) *string {
+	return p.DBName
 }
 
 // CreateInput returns the CreateDBInstance input for a new, empty DB instance.
-func CreateInput(id string, p v1beta1.InstanceParameters, c Credentials, tags []types.Tag) *rds.CreateDBInstanceInput {
+func CreateInput(id string, p v1beta3.InstanceParameters, c Credentials, tags []types.Tag) *rds.CreateDBInstanceInput {
 	in := &rds.CreateDBInstanceInput{
 		DBInstanceIdentifier:               aws.String(id),
 		DBInstanceClass:                    p.InstanceClass,
@@ -47,7 +44,6 @@ func CreateInput(id string, p v1beta1.InstanceParameters, c Credentials, tags []
 		CustomIamInstanceProfile:           p.CustomIAMInstanceProfile,
 		DBName:                             DBName(p),
 		DBParameterGroupName:               p.ParameterGroupName,
-		DBSecurityGroups:                   stringValues(p.SecurityGroupNames),
 		DBSubnetGroupName:                  p.DBSubnetGroupName,
 		DatabaseInsightsMode:               types.DatabaseInsightsMode(aws.ToString(p.DatabaseInsightsMode)),
 		DedicatedLogVolume:                 p.DedicatedLogVolume,
@@ -97,7 +93,7 @@ func CreateInput(id string, p v1beta1.InstanceParameters, c Credentials, tags []
 // for a spec with snapshotIdentifier. The snapshot supplies engine, storage
 // and master user; fields the restore cannot set are applied afterwards by
 // the usual drift correction.
-func RestoreFromSnapshotInput(id string, p v1beta1.InstanceParameters, tags []types.Tag) *rds.RestoreDBInstanceFromDBSnapshotInput {
+func RestoreFromSnapshotInput(id string, p v1beta3.InstanceParameters, tags []types.Tag) *rds.RestoreDBInstanceFromDBSnapshotInput {
 	return &rds.RestoreDBInstanceFromDBSnapshotInput{
 		DBInstanceIdentifier:            aws.String(id),
 		DBSnapshotIdentifier:            p.SnapshotIdentifier,
@@ -141,8 +137,8 @@ func RestoreFromSnapshotInput(id string, p v1beta1.InstanceParameters, tags []ty
 
 // RestoreToPointInTimeInput returns the RestoreDBInstanceToPointInTime input
 // for a spec with restoreToPointInTime.
-func RestoreToPointInTimeInput(id string, p v1beta1.InstanceParameters, tags []types.Tag) (*rds.RestoreDBInstanceToPointInTimeInput, error) {
-	r := p.RestoreToPointInTime[0]
+func RestoreToPointInTimeInput(id string, p v1beta3.InstanceParameters, tags []types.Tag) (*rds.RestoreDBInstanceToPointInTimeInput, error) {
+	r := *p.RestoreToPointInTime
 	in := &rds.RestoreDBInstanceToPointInTimeInput{
 		TargetDBInstanceIdentifier:          aws.String(id),
 		SourceDBInstanceIdentifier:          r.SourceDBInstanceIdentifier,
@@ -191,7 +187,7 @@ func RestoreToPointInTimeInput(id string, p v1beta1.InstanceParameters, tags []t
 // ReadReplicaInput returns the CreateDBInstanceReadReplica input for a spec
 // with replicateSourceDb. A replica inherits engine, storage encryption and
 // master user from its source.
-func ReadReplicaInput(id string, p v1beta1.InstanceParameters, tags []types.Tag) *rds.CreateDBInstanceReadReplicaInput {
+func ReadReplicaInput(id string, p v1beta3.InstanceParameters, tags []types.Tag) *rds.CreateDBInstanceReadReplicaInput {
 	return &rds.CreateDBInstanceReadReplicaInput{
 		DBInstanceIdentifier:               aws.String(id),
 		SourceDBInstanceIdentifier:         p.ReplicateSourceDB,
@@ -235,8 +231,8 @@ func ReadReplicaInput(id string, p v1beta1.InstanceParameters, tags []types.Tag)
 
 // S3ImportInput returns the RestoreDBInstanceFromS3 input for a spec with
 // s3Import.
-func S3ImportInput(id string, p v1beta1.InstanceParameters, c Credentials, tags []types.Tag) *rds.RestoreDBInstanceFromS3Input {
-	s := p.S3Import[0]
+func S3ImportInput(id string, p v1beta3.InstanceParameters, c Credentials, tags []types.Tag) *rds.RestoreDBInstanceFromS3Input {
+	s := *p.S3Import
 	return &rds.RestoreDBInstanceFromS3Input{
 		DBInstanceIdentifier:               aws.String(id),
 		DBInstanceClass:                    p.InstanceClass,
@@ -255,7 +251,6 @@ func S3ImportInput(id string, p v1beta1.InstanceParameters, c Credentials, tags 
 		CopyTagsToSnapshot:                 p.CopyTagsToSnapshot,
 		DBName:                             DBName(p),
 		DBParameterGroupName:               p.ParameterGroupName,
-		DBSecurityGroups:                   stringValues(p.SecurityGroupNames),
 		DBSubnetGroupName:                  p.DBSubnetGroupName,
 		DatabaseInsightsMode:               types.DatabaseInsightsMode(aws.ToString(p.DatabaseInsightsMode)),
 		DedicatedLogVolume:                 p.DedicatedLogVolume,
@@ -305,18 +300,18 @@ const (
 
 // MethodFor returns the creation method of a spec. At most one source may be
 // set; more than one is an error rather than a silent pick.
-func MethodFor(p v1beta1.InstanceParameters) (CreationMethod, error) {
+func MethodFor(p v1beta3.InstanceParameters) (CreationMethod, error) {
 	var set []CreationMethod
 	if aws.ToString(p.SnapshotIdentifier) != "" {
 		set = append(set, CreateFromSnapshot)
 	}
-	if len(p.RestoreToPointInTime) > 0 {
+	if p.RestoreToPointInTime != nil {
 		set = append(set, CreateFromPointInTime)
 	}
 	if aws.ToString(p.ReplicateSourceDB) != "" {
 		set = append(set, CreateReadReplica)
 	}
-	if len(p.S3Import) > 0 {
+	if p.S3Import != nil {
 		set = append(set, CreateFromS3)
 	}
 	switch len(set) {

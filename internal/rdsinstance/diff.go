@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // Drift is what separates a DB instance from its spec.
@@ -52,7 +52,7 @@ func (d Drift) Summary() string {
 // sets are compared: AWS defaults for unset fields are not drift. Values
 // already pending in PendingModifiedValues are not drift either, and while a
 // change is in flight nothing is modified.
-func Diff(p v1beta1.InstanceParameters, db types.DBInstance, desiredTags map[string]string) Drift {
+func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[string]string) Drift {
 	d := &differ{db: db, pending: db.PendingModifiedValues}
 	if d.pending == nil {
 		d.pending = &types.PendingModifiedValues{}
@@ -115,7 +115,7 @@ func (d *differ) stringField(field string, want, have, pending *string, set **st
 	d.drift(field)
 }
 
-func (d *differ) compare(p v1beta1.InstanceParameters) {
+func (d *differ) compare(p v1beta3.InstanceParameters) {
 	db, pend, in := d.db, d.pending, &d.in
 
 	d.storage(p)
@@ -165,10 +165,6 @@ func (d *differ) compare(p v1beta1.InstanceParameters) {
 		in.VpcSecurityGroupIds = stringValues(p.VPCSecurityGroupIDs)
 		d.drift("vpcSecurityGroupIds")
 	}
-	if p.SecurityGroupNames != nil && !sameSet(stringValues(p.SecurityGroupNames), observedDBSecurityGroups(db)) {
-		in.DBSecurityGroups = stringValues(p.SecurityGroupNames)
-		d.drift("securityGroupNames")
-	}
 	d.logExports(p)
 	d.masterPassword(p)
 	d.domain(p)
@@ -178,7 +174,7 @@ func (d *differ) compare(p v1beta1.InstanceParameters) {
 // storage compares allocated storage. RDS can grow storage but never shrink
 // it, and storage autoscaling (maxAllocatedStorage) grows it by itself, so
 // only a request for more storage is drift.
-func (d *differ) storage(p v1beta1.InstanceParameters) {
+func (d *differ) storage(p v1beta3.InstanceParameters) {
 	want, have := int32Ptr(p.AllocatedStorage), aws.ToInt32(d.db.AllocatedStorage)
 	if want == nil || *want == have || (d.pending.AllocatedStorage != nil && *d.pending.AllocatedStorage == *want) {
 		return
@@ -199,7 +195,7 @@ func (d *differ) storage(p v1beta1.InstanceParameters) {
 // storage a value at or below the baseline of the target volume size is
 // the baseline, which AWS sets by itself and changes as the volume grows:
 // it is met by whatever baseline AWS reports and is never sent.
-func (d *differ) provisioned(p v1beta1.InstanceParameters) {
+func (d *differ) provisioned(p v1beta3.InstanceParameters) {
 	db, pend, in := d.db, d.pending, &d.in
 	storageType := aws.ToString(p.StorageType)
 	if storageType == "" {
@@ -241,7 +237,7 @@ func (d *differ) gp3Field(field string, want *float64, baseline int32, have, pen
 // engineVersion compares the engine version. A requested prefix ("16") is
 // met by any version it covers; a newer actual version is not drift, since
 // AWS upgrades minor versions by itself and RDS cannot downgrade.
-func (d *differ) engineVersion(p v1beta1.InstanceParameters) {
+func (d *differ) engineVersion(p v1beta3.InstanceParameters) {
 	want, have := aws.ToString(p.EngineVersion), aws.ToString(d.db.EngineVersion)
 	if want == "" || versionCovers(want, have) || versionCovers(want, aws.ToString(d.pending.EngineVersion)) {
 		return
@@ -262,7 +258,7 @@ func (d *differ) engineVersion(p v1beta1.InstanceParameters) {
 
 // logExports compares the CloudWatch Logs exports as sets, counting exports
 // already pending as done.
-func (d *differ) logExports(p v1beta1.InstanceParameters) {
+func (d *differ) logExports(p v1beta3.InstanceParameters) {
 	if p.EnabledCloudwatchLogsExports == nil {
 		return
 	}
@@ -302,7 +298,7 @@ func (d *differ) logExports(p v1beta1.InstanceParameters) {
 }
 
 // masterPassword compares who manages the master password.
-func (d *differ) masterPassword(p v1beta1.InstanceParameters) {
+func (d *differ) masterPassword(p v1beta3.InstanceParameters) {
 	managed := d.db.MasterUserSecret != nil
 	if p.ManageMasterUserPassword != nil && *p.ManageMasterUserPassword != managed {
 		d.in.ManageMasterUserPassword = p.ManageMasterUserPassword
@@ -323,7 +319,7 @@ func (d *differ) masterPassword(p v1beta1.InstanceParameters) {
 
 // domain compares Active Directory membership as one unit, since RDS takes
 // its fields together.
-func (d *differ) domain(p v1beta1.InstanceParameters) {
+func (d *differ) domain(p v1beta3.InstanceParameters) {
 	if p.Domain == nil && p.DomainFqdn == nil {
 		return
 	}
@@ -345,7 +341,7 @@ func (d *differ) domain(p v1beta1.InstanceParameters) {
 }
 
 // createOnly reports differences in fields RDS sets only at creation.
-func (d *differ) createOnly(p v1beta1.InstanceParameters) {
+func (d *differ) createOnly(p v1beta3.InstanceParameters) {
 	db := d.db
 	check := func(field string, want, have *string) {
 		if want != nil && have != nil && !strings.EqualFold(*want, *have) {
@@ -430,14 +426,6 @@ func observedVPCSecurityGroups(db types.DBInstance) []string {
 	out := make([]string, 0, len(db.VpcSecurityGroups))
 	for _, sg := range db.VpcSecurityGroups {
 		out = append(out, aws.ToString(sg.VpcSecurityGroupId))
-	}
-	return out
-}
-
-func observedDBSecurityGroups(db types.DBInstance) []string {
-	out := make([]string, 0, len(db.DBSecurityGroups))
-	for _, sg := range db.DBSecurityGroups {
-		out = append(out, aws.ToString(sg.DBSecurityGroupName))
 	}
 	return out
 }

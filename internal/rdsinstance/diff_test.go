@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // observed is a DB instance as DescribeDBInstances reports one.
@@ -58,24 +58,24 @@ func TestDiff(t *testing.T) {
 	}
 	cases := map[string]struct {
 		reason string
-		spec   v1beta1.InstanceParameters
+		spec   v1beta3.InstanceParameters
 		db     types.DBInstance
 		tags   map[string]string
 		want   want
 	}{
 		"Unchanged": {
 			reason: "A spec that matches the instance is up to date.",
-			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.large"), AllocatedStorage: aws.Float64(100), EngineVersion: aws.String("16.4")},
+			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.large"), AllocatedStorage: aws.Float64(100), EngineVersion: aws.String("16.4")},
 			db:     observed(),
 		},
 		"UnsetFieldsAreNotDrift": {
 			reason: "Defaults AWS chose for fields the user left unset are not drift.",
-			spec:   v1beta1.InstanceParameters{},
+			spec:   v1beta3.InstanceParameters{},
 			db:     observed(),
 		},
 		"StorageGrowth": {
 			reason: "More storage than the instance has is applied, honouring applyImmediately.",
-			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(200), ApplyImmediately: aws.Bool(true)},
+			spec:   v1beta3.InstanceParameters{AllocatedStorage: aws.Float64(200), ApplyImmediately: aws.Bool(true)},
 			db:     observed(),
 			want: want{fields: []string{"allocatedStorage"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
 				in.AllocatedStorage, in.ApplyImmediately = aws.Int32(200), aws.Bool(true)
@@ -83,62 +83,62 @@ func TestDiff(t *testing.T) {
 		},
 		"StorageShrinkCannotApply": {
 			reason: "RDS cannot shrink storage: reported, never requested.",
-			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(50)},
+			spec:   v1beta3.InstanceParameters{AllocatedStorage: aws.Float64(50)},
 			db:     observed(),
 			want:   want{cannot: 1},
 		},
 		"StorageAutoscaled": {
 			reason: "Storage autoscaling grew the instance: not drift.",
-			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(50), MaxAllocatedStorage: aws.Float64(500)},
+			spec:   v1beta3.InstanceParameters{AllocatedStorage: aws.Float64(50), MaxAllocatedStorage: aws.Float64(500)},
 			db:     observed(func(db *types.DBInstance) { db.MaxAllocatedStorage = aws.Int32(500) }),
 		},
 		"ClassCase": {
 			reason: "Instance class case differences are not drift.",
-			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("DB.R6G.LARGE")},
+			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("DB.R6G.LARGE")},
 			db:     observed(),
 		},
 		"ClassChanged": {
 			reason: "An out-of-band class change is corrected.",
-			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.large")},
+			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.large")},
 			db:     observed(func(db *types.DBInstance) { db.DBInstanceClass = aws.String("db.r6g.xlarge") }),
 			want:   want{fields: []string{"instanceClass"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.DBInstanceClass = aws.String("db.r6g.large") })},
 		},
 		"PendingValue": {
 			reason: "A value already pending in PendingModifiedValues is not drift.",
-			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge"), AllocatedStorage: aws.Float64(200)},
+			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge"), AllocatedStorage: aws.Float64(200)},
 			db: observed(func(db *types.DBInstance) {
 				db.PendingModifiedValues = &types.PendingModifiedValues{DBInstanceClass: aws.String("db.r6g.xlarge"), AllocatedStorage: aws.Int32(200)}
 			}),
 		},
 		"InFlight": {
 			reason: "While a modification is in flight nothing is modified.",
-			spec:   v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge")},
+			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge")},
 			db:     observed(func(db *types.DBInstance) { db.DBInstanceStatus = aws.String("modifying") }),
 		},
 		"BackingUp": {
 			reason: "Backing up is in flight too.",
-			spec:   v1beta1.InstanceParameters{BackupRetentionPeriod: aws.Float64(14)},
+			spec:   v1beta3.InstanceParameters{BackupRetentionPeriod: aws.Float64(14)},
 			db:     observed(func(db *types.DBInstance) { db.DBInstanceStatus = aws.String("backing-up") }),
 		},
 		"VersionPrefix": {
 			reason: "A major or minor prefix is met by any version it covers.",
-			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("16")},
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("16")},
 			db:     observed(),
 		},
 		"AutoMinorUpgrade": {
 			reason: "A newer minor version, applied by AWS with autoMinorVersionUpgrade, is not drift.",
-			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("16.2")},
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("16.2")},
 			db:     observed(),
 		},
 		"NewerWithoutAutoMinor": {
 			reason: "A newer version without autoMinorVersionUpgrade cannot be downgraded: reported.",
-			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("16.2")},
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("16.2")},
 			db:     observed(func(db *types.DBInstance) { db.AutoMinorVersionUpgrade = aws.Bool(false) }),
 			want:   want{cannot: 1},
 		},
 		"VersionUpgrade": {
 			reason: "An older actual version is upgraded; a major upgrade passes allowMajorVersionUpgrade.",
-			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("17.1"), AllowMajorVersionUpgrade: aws.Bool(true)},
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.1"), AllowMajorVersionUpgrade: aws.Bool(true)},
 			db:     observed(),
 			want: want{fields: []string{"engineVersion"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
 				in.EngineVersion, in.AllowMajorVersionUpgrade = aws.String("17.1"), aws.Bool(true)
@@ -146,24 +146,24 @@ func TestDiff(t *testing.T) {
 		},
 		"PendingVersion": {
 			reason: "A version pending for the maintenance window is not drift.",
-			spec:   v1beta1.InstanceParameters{EngineVersion: aws.String("17.1")},
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.1")},
 			db: observed(func(db *types.DBInstance) {
 				db.PendingModifiedValues = &types.PendingModifiedValues{EngineVersion: aws.String("17.1")}
 			}),
 		},
 		"WindowCase": {
 			reason: "AWS lower-cases maintenance windows: not drift.",
-			spec:   v1beta1.InstanceParameters{MaintenanceWindow: aws.String("Mon:00:00-Mon:03:00")},
+			spec:   v1beta3.InstanceParameters{MaintenanceWindow: aws.String("Mon:00:00-Mon:03:00")},
 			db:     observed(),
 		},
 		"SecurityGroupOrder": {
 			reason: "Security group order does not matter.",
-			spec:   v1beta1.InstanceParameters{VPCSecurityGroupIDs: []*string{aws.String("sg-2"), aws.String("sg-1")}},
+			spec:   v1beta3.InstanceParameters{VPCSecurityGroupIDs: []*string{aws.String("sg-2"), aws.String("sg-1")}},
 			db:     observed(),
 		},
 		"SecurityGroupsChanged": {
 			reason: "A changed security group set is applied whole.",
-			spec:   v1beta1.InstanceParameters{VPCSecurityGroupIDs: []*string{aws.String("sg-3")}},
+			spec:   v1beta3.InstanceParameters{VPCSecurityGroupIDs: []*string{aws.String("sg-3")}},
 			db:     observed(),
 			want:   want{fields: []string{"vpcSecurityGroupIds"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.VpcSecurityGroupIds = []string{"sg-3"} })},
 		},
@@ -182,20 +182,20 @@ func TestDiff(t *testing.T) {
 		},
 		"CreateOnlyFields": {
 			reason: "Fields RDS sets only at creation are reported, not modified.",
-			spec:   v1beta1.InstanceParameters{StorageEncrypted: aws.Bool(false), Engine: aws.String("mysql"), Username: aws.String("admin")},
+			spec:   v1beta3.InstanceParameters{StorageEncrypted: aws.Bool(false), Engine: aws.String("mysql"), Username: aws.String("admin")},
 			db:     observed(),
 			want:   want{cannot: 3},
 		},
 		"KMSKeyIDvsARN": {
 			reason: "A key ID matches the ARN AWS reports.",
-			spec:   v1beta1.InstanceParameters{KMSKeyID: aws.String("1234abcd-12ab")},
+			spec:   v1beta3.InstanceParameters{KMSKeyID: aws.String("1234abcd-12ab")},
 			db: observed(func(db *types.DBInstance) {
 				db.KmsKeyId = aws.String("arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab")
 			}),
 		},
 		"LogExports": {
 			reason: "Log exports are compared as sets and changed by difference.",
-			spec:   v1beta1.InstanceParameters{EnabledCloudwatchLogsExports: []*string{aws.String("upgrade"), aws.String("postgresql")}},
+			spec:   v1beta3.InstanceParameters{EnabledCloudwatchLogsExports: []*string{aws.String("upgrade"), aws.String("postgresql")}},
 			db: observed(func(db *types.DBInstance) {
 				db.EnabledCloudwatchLogsExports = []string{"postgresql", "iam-db-auth-error"}
 			}),
@@ -205,14 +205,14 @@ func TestDiff(t *testing.T) {
 		},
 		"GP3BaselineGrewWithStorage": {
 			reason: "A gp3 value at the small baseline is met by the larger baseline AWS reports once the volume grew.",
-			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(500), Iops: aws.Float64(3000), StorageThroughput: aws.Float64(125)},
+			spec:   v1beta3.InstanceParameters{AllocatedStorage: aws.Float64(500), Iops: aws.Float64(3000), StorageThroughput: aws.Float64(125)},
 			db: observed(func(db *types.DBInstance) {
 				db.AllocatedStorage, db.Iops, db.StorageThroughput = aws.Int32(500), aws.Int32(12000), aws.Int32(500)
 			}),
 		},
 		"GP3GrowthPastThresholdSendsNoIops": {
 			reason: "Growing gp3 past the threshold sends only the storage; AWS raises the baseline itself.",
-			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(500), Iops: aws.Float64(3000), ApplyImmediately: aws.Bool(true)},
+			spec:   v1beta3.InstanceParameters{AllocatedStorage: aws.Float64(500), Iops: aws.Float64(3000), ApplyImmediately: aws.Bool(true)},
 			db:     observed(func(db *types.DBInstance) { db.Iops = aws.Int32(3000) }),
 			want: want{fields: []string{"allocatedStorage"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
 				in.AllocatedStorage, in.ApplyImmediately = aws.Int32(500), aws.Bool(true)
@@ -220,7 +220,7 @@ func TestDiff(t *testing.T) {
 		},
 		"GP3ProvisionedAboveBaseline": {
 			reason: "IOPS above the baseline are provisioned and compared.",
-			spec:   v1beta1.InstanceParameters{Iops: aws.Float64(16000)},
+			spec:   v1beta3.InstanceParameters{Iops: aws.Float64(16000)},
 			db: observed(func(db *types.DBInstance) {
 				db.AllocatedStorage, db.Iops = aws.Int32(500), aws.Int32(12000)
 			}),
@@ -228,7 +228,7 @@ func TestDiff(t *testing.T) {
 		},
 		"OptionGroupPendingMaintenance": {
 			reason: "With both memberships listed, the group on its way in is the instance's, whatever the order.",
-			spec:   v1beta1.InstanceParameters{OptionGroupName: aws.String("og-next")},
+			spec:   v1beta3.InstanceParameters{OptionGroupName: aws.String("og-next")},
 			db: observed(func(db *types.DBInstance) {
 				db.OptionGroupMemberships = []types.OptionGroupMembership{
 					{OptionGroupName: aws.String("og-current"), Status: aws.String("pending-maintenance-removal")},
@@ -238,7 +238,7 @@ func TestDiff(t *testing.T) {
 		},
 		"DomainDetailsFromAWS": {
 			reason: "The FQDN, OU and role AWS reports for a domain given by ID are not drift.",
-			spec:   v1beta1.InstanceParameters{Domain: aws.String("d-1234567890")},
+			spec:   v1beta3.InstanceParameters{Domain: aws.String("d-1234567890")},
 			db: observed(func(db *types.DBInstance) {
 				db.DomainMemberships = []types.DomainMembership{{Domain: aws.String("d-1234567890"), FQDN: aws.String("corp.example.com"), OU: aws.String("OU=db"), IAMRoleName: aws.String("rds-ad")}}
 			}),
@@ -251,21 +251,21 @@ func TestDiff(t *testing.T) {
 		},
 		"AutoscaledStorageOutsideSpec": {
 			reason: "More storage than the spec asks, with autoscaling on in AWS (set outside forProvider), is not a shrink.",
-			spec:   v1beta1.InstanceParameters{AllocatedStorage: aws.Float64(20)},
+			spec:   v1beta3.InstanceParameters{AllocatedStorage: aws.Float64(20)},
 			db: observed(func(db *types.DBInstance) {
 				db.AllocatedStorage, db.MaxAllocatedStorage = aws.Int32(30), aws.Int32(100)
 			}),
 		},
 		"NoEndpointNoPortDrift": {
 			reason: "Without an endpoint the port is unknown, not different.",
-			spec:   v1beta1.InstanceParameters{Port: aws.Float64(5432)},
+			spec:   v1beta3.InstanceParameters{Port: aws.Float64(5432)},
 			db: observed(func(db *types.DBInstance) {
 				db.Endpoint, db.DbInstancePort = nil, aws.Int32(0)
 			}),
 		},
 		"StopManagedPassword": {
 			reason: "Taking the password back from AWS needs a password.",
-			spec:   v1beta1.InstanceParameters{ManageMasterUserPassword: aws.Bool(false)},
+			spec:   v1beta3.InstanceParameters{ManageMasterUserPassword: aws.Bool(false)},
 			db: observed(func(db *types.DBInstance) {
 				db.MasterUserSecret = &types.MasterUserSecret{SecretArn: aws.String("arn")}
 			}),
@@ -303,7 +303,7 @@ func TestDiff(t *testing.T) {
 }
 
 func TestDiffNeedsPasswordWhenAWSStopsManagingIt(t *testing.T) {
-	got := Diff(v1beta1.InstanceParameters{ManageMasterUserPassword: aws.Bool(false)},
+	got := Diff(v1beta3.InstanceParameters{ManageMasterUserPassword: aws.Bool(false)},
 		observed(func(db *types.DBInstance) { db.MasterUserSecret = &types.MasterUserSecret{} }), tags)
 	if !got.NeedsPassword {
 		t.Error("NeedsPassword: want true when manageMasterUserPassword turns false")

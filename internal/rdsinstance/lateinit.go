@@ -6,7 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // LateInitialize fills spec fields the user left unset with the values AWS
@@ -19,7 +19,7 @@ import (
 // and changes by itself are never filled, so that they do not pin what AWS
 // later changes: gp3 IOPS and throughput at their baseline (which grows with
 // the volume), and the CA certificate (which AWS and operators rotate).
-func LateInitialize(p *v1beta1.InstanceParameters, init v1beta1.InstanceInitParameters, db types.DBInstance) bool {
+func LateInitialize(p *v1beta3.InstanceParameters, init v1beta3.InstanceInitParameters, db types.DBInstance) bool {
 	if strings.EqualFold(aws.ToString(db.DBInstanceStatus), StatusCreating) {
 		return false
 	}
@@ -58,9 +58,7 @@ func LateInitialize(p *v1beta1.InstanceParameters, init v1beta1.InstanceInitPara
 	li.float(&p.StorageThroughput, init.StorageThroughput, throughput)
 	li.str(&p.StorageType, init.StorageType, db.StorageType)
 	li.str(&p.Username, init.Username, db.MasterUsername)
-	if p.DBName == nil && p.Name == nil && init.DBName == nil && init.Name == nil && db.DBName != nil {
-		p.DBName, li.changed = aws.String(*db.DBName), true
-	}
+	li.str(&p.DBName, init.DBName, db.DBName)
 	if p.VPCSecurityGroupIDs == nil && init.VPCSecurityGroupIDs == nil && len(db.VpcSecurityGroups) > 0 {
 		p.VPCSecurityGroupIDs, li.changed = stringPtrs(observedVPCSecurityGroups(db)), true
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // Observation returns the atProvider status of a described DB instance.
@@ -15,8 +15,8 @@ import (
 // identifier the DB instance identifier.
 // Fields that only exist in the spec (applyImmediately, skipFinalSnapshot and
 // the like) are echoed from it, as users of the reference provider expect.
-func Observation(db types.DBInstance, p v1beta1.InstanceParameters) v1beta1.InstanceObservation {
-	o := v1beta1.InstanceObservation{
+func Observation(db types.DBInstance, p v1beta3.InstanceParameters) v1beta3.InstanceObservation {
+	o := v1beta3.InstanceObservation{
 		AllocatedStorage:                   floatPtr(db.AllocatedStorage),
 		AllowMajorVersionUpgrade:           p.AllowMajorVersionUpgrade,
 		ApplyImmediately:                   p.ApplyImmediately,
@@ -58,7 +58,6 @@ func Observation(db types.DBInstance, p v1beta1.InstanceParameters) v1beta1.Inst
 		MonitoringInterval:                 floatPtr(db.MonitoringInterval),
 		MonitoringRoleArn:                  db.MonitoringRoleArn,
 		MultiAZ:                            db.MultiAZ,
-		Name:                               db.DBName,
 		NcharCharacterSetName:              db.NcharCharacterSetName,
 		NetworkType:                        db.NetworkType,
 		PasswordWoVersion:                  p.PasswordWoVersion,
@@ -95,7 +94,7 @@ func Observation(db types.DBInstance, p v1beta1.InstanceParameters) v1beta1.Inst
 	}
 	o.Port = floatPtr(observedPort(db))
 	if db.ListenerEndpoint != nil {
-		o.ListenerEndpoint = []v1beta1.ListenerEndpoint{{
+		o.ListenerEndpoint = []v1beta3.ListenerEndpoint{{
 			Address:      db.ListenerEndpoint.Address,
 			HostedZoneID: db.ListenerEndpoint.HostedZoneId,
 			Port:         floatPtr(db.ListenerEndpoint.Port),
@@ -105,7 +104,7 @@ func Observation(db types.DBInstance, p v1beta1.InstanceParameters) v1beta1.Inst
 		o.LatestRestorableTime = aws.String(db.LatestRestorableTime.UTC().Format(time.RFC3339))
 	}
 	if db.MasterUserSecret != nil {
-		o.MasterUserSecret = []v1beta1.MasterUserSecret{{
+		o.MasterUserSecret = []v1beta3.MasterUserSecret{{
 			KMSKeyID:     db.MasterUserSecret.KmsKeyId,
 			SecretArn:    db.MasterUserSecret.SecretArn,
 			SecretStatus: db.MasterUserSecret.SecretStatus,
@@ -118,7 +117,6 @@ func Observation(db types.DBInstance, p v1beta1.InstanceParameters) v1beta1.Inst
 	o.ParameterApplyStatus = parameterApplyStatus(db)
 	o.PendingModifiedValues = PendingModifications(db)
 	o.VPCSecurityGroupIDs = stringPtrs(observedVPCSecurityGroups(db))
-	o.SecurityGroupNames = stringPtrs(observedDBSecurityGroups(db))
 	for _, d := range db.DomainMemberships {
 		o.Domain, o.DomainFqdn, o.DomainOu, o.DomainIAMRoleName, o.DomainAuthSecretArn = d.Domain, d.FQDN, d.OU, d.IAMRoleName, d.AuthSecretArn
 		o.DomainDNSIps = stringPtrs(d.DnsIps)

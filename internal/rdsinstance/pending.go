@@ -7,7 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // Option group membership statuses of a group that is on its way out, and of
@@ -59,8 +59,8 @@ func parameterApplyStatus(db types.DBInstance) *string {
 
 // PendingModifications returns the changes AWS accepted and has not applied
 // yet, or nil when there are none.
-func PendingModifications(db types.DBInstance) *v1beta1.PendingModifiedValues {
-	out := v1beta1.PendingModifiedValues{OptionGroupName: pendingOptionGroup(db)}
+func PendingModifications(db types.DBInstance) *v1beta3.PendingModifiedValues {
+	out := v1beta3.PendingModifiedValues{OptionGroupName: pendingOptionGroup(db)}
 	if pv := db.PendingModifiedValues; pv != nil {
 		out.AllocatedStorage = floatPtr(pv.AllocatedStorage)
 		out.BackupRetentionPeriod = floatPtr(pv.BackupRetentionPeriod)
@@ -78,7 +78,7 @@ func PendingModifications(db types.DBInstance) *v1beta1.PendingModifiedValues {
 			out.MasterUserPassword = aws.Bool(true)
 		}
 	}
-	if out == (v1beta1.PendingModifiedValues{}) {
+	if out == (v1beta3.PendingModifiedValues{}) {
 		return nil
 	}
 	return &out

@@ -6,7 +6,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 const storageTypeGP3 = "gp3"
@@ -56,7 +56,7 @@ func observedGP3Baseline(db types.DBInstance) (iops, throughput int32, ok bool) 
 // provisionedIops is the IOPS value a create call sends: none for gp3 at or
 // below the baseline, which AWS refuses below the engine's threshold and
 // sets by itself above it.
-func provisionedIops(p v1beta1.InstanceParameters) *int32 {
+func provisionedIops(p v1beta3.InstanceParameters) *int32 {
 	iops, _, gp3 := specGP3Baseline(p)
 	if gp3 {
 		return beyondBaseline(int32Ptr(p.Iops), iops)
@@ -66,7 +66,7 @@ func provisionedIops(p v1beta1.InstanceParameters) *int32 {
 
 // provisionedThroughput is the storage throughput a create call sends, by
 // the rule of provisionedIops.
-func provisionedThroughput(p v1beta1.InstanceParameters) *int32 {
+func provisionedThroughput(p v1beta3.InstanceParameters) *int32 {
 	_, throughput, gp3 := specGP3Baseline(p)
 	if gp3 {
 		return beyondBaseline(int32Ptr(p.StorageThroughput), throughput)
@@ -74,7 +74,7 @@ func provisionedThroughput(p v1beta1.InstanceParameters) *int32 {
 	return int32Ptr(p.StorageThroughput)
 }
 
-func specGP3Baseline(p v1beta1.InstanceParameters) (iops, throughput int32, ok bool) {
+func specGP3Baseline(p v1beta3.InstanceParameters) (iops, throughput int32, ok bool) {
 	if !strings.EqualFold(aws.ToString(p.StorageType), storageTypeGP3) {
 		return 0, 0, false
 	}

@@ -13,16 +13,16 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 var ignoreSDK = cmpopts.IgnoreUnexported(rds.CreateDBInstanceInput{}, types.Tag{})
 
 func TestCreateInput(t *testing.T) {
-	p := v1beta1.InstanceParameters{
+	p := v1beta3.InstanceParameters{
 		Region: aws.String("ap-northeast-2"), InstanceClass: aws.String("db.r6g.large"), Engine: aws.String("postgres"),
 		EngineVersion: aws.String("16.2"), AllocatedStorage: aws.Float64(100), StorageEncrypted: aws.Bool(true),
-		Name: aws.String("legacy"), MaintenanceWindow: aws.String("mon:00:00-mon:03:00"), Port: aws.Float64(5433),
+		DBName: aws.String("legacy"), MaintenanceWindow: aws.String("mon:00:00-mon:03:00"), Port: aws.Float64(5433),
 		VPCSecurityGroupIDs: []*string{aws.String("sg-1")}, DeletionProtection: aws.Bool(true),
 	}
 	tags := TagList(map[string]string{"b": "2", "a": "1"})
@@ -41,15 +41,15 @@ func TestCreateInput(t *testing.T) {
 }
 
 func TestCreateParametersPrefersForProvider(t *testing.T) {
-	spec := v1beta1.InstanceSpec{
-		ForProvider:  v1beta1.InstanceParameters{InstanceClass: aws.String("db.t3.micro")},
-		InitProvider: v1beta1.InstanceInitParameters{InstanceClass: aws.String("db.t3.large"), AllocatedStorage: aws.Float64(50)},
+	spec := v1beta3.InstanceSpec{
+		ForProvider:  v1beta3.InstanceParameters{InstanceClass: aws.String("db.t3.micro")},
+		InitProvider: v1beta3.InstanceInitParameters{InstanceClass: aws.String("db.t3.large"), AllocatedStorage: aws.Float64(50)},
 	}
 	got, err := CreateParameters(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := v1beta1.InstanceParameters{InstanceClass: aws.String("db.t3.micro"), AllocatedStorage: aws.Float64(50)}
+	want := v1beta3.InstanceParameters{InstanceClass: aws.String("db.t3.micro"), AllocatedStorage: aws.Float64(50)}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("CreateParameters: -want, +got:\n%s", diff)
 	}
@@ -57,16 +57,16 @@ func TestCreateParametersPrefersForProvider(t *testing.T) {
 
 func TestMethodFor(t *testing.T) {
 	cases := map[string]struct {
-		p       v1beta1.InstanceParameters
+		p       v1beta3.InstanceParameters
 		want    CreationMethod
 		wantErr bool
 	}{
 		"Empty":      {want: CreateEmpty},
-		"Snapshot":   {p: v1beta1.InstanceParameters{SnapshotIdentifier: aws.String("snap")}, want: CreateFromSnapshot},
-		"PITR":       {p: v1beta1.InstanceParameters{RestoreToPointInTime: []v1beta1.RestoreToPointInTime{{}}}, want: CreateFromPointInTime},
-		"Replica":    {p: v1beta1.InstanceParameters{ReplicateSourceDB: aws.String("src")}, want: CreateReadReplica},
-		"S3":         {p: v1beta1.InstanceParameters{S3Import: []v1beta1.S3Import{{}}}, want: CreateFromS3},
-		"TwoSources": {p: v1beta1.InstanceParameters{SnapshotIdentifier: aws.String("snap"), ReplicateSourceDB: aws.String("src")}, wantErr: true},
+		"Snapshot":   {p: v1beta3.InstanceParameters{SnapshotIdentifier: aws.String("snap")}, want: CreateFromSnapshot},
+		"PITR":       {p: v1beta3.InstanceParameters{RestoreToPointInTime: &v1beta3.RestoreToPointInTime{}}, want: CreateFromPointInTime},
+		"Replica":    {p: v1beta3.InstanceParameters{ReplicateSourceDB: aws.String("src")}, want: CreateReadReplica},
+		"S3":         {p: v1beta3.InstanceParameters{S3Import: &v1beta3.S3Import{}}, want: CreateFromS3},
+		"TwoSources": {p: v1beta3.InstanceParameters{SnapshotIdentifier: aws.String("snap"), ReplicateSourceDB: aws.String("src")}, wantErr: true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -79,7 +79,7 @@ func TestMethodFor(t *testing.T) {
 }
 
 func TestRestoreToPointInTimeRejectsBadTime(t *testing.T) {
-	p := v1beta1.InstanceParameters{RestoreToPointInTime: []v1beta1.RestoreToPointInTime{{RestoreTime: aws.String("yesterday")}}}
+	p := v1beta3.InstanceParameters{RestoreToPointInTime: &v1beta3.RestoreToPointInTime{RestoreTime: aws.String("yesterday")}}
 	if _, err := RestoreToPointInTimeInput("db", p, nil); err == nil {
 		t.Error("want an error for a restoreTime that is not RFC 3339")
 	}
@@ -91,7 +91,7 @@ func TestObservation(t *testing.T) {
 		db.MasterUserSecret = &types.MasterUserSecret{SecretArn: aws.String("arn:secret"), SecretStatus: aws.String("active"), KmsKeyId: aws.String("key")}
 		db.Endpoint.HostedZoneId = aws.String("Z1")
 	})
-	got := Observation(db, v1beta1.InstanceParameters{Region: aws.String("ap-northeast-2"), EngineVersion: aws.String("16"), SkipFinalSnapshot: aws.Bool(true)})
+	got := Observation(db, v1beta3.InstanceParameters{Region: aws.String("ap-northeast-2"), EngineVersion: aws.String("16"), SkipFinalSnapshot: aws.Bool(true)})
 	checks := map[string][2]any{
 		"address":             {"db.example", aws.ToString(got.Address)},
 		"endpoint":            {"db.example:5432", aws.ToString(got.Endpoint)},
@@ -116,8 +116,8 @@ func TestObservation(t *testing.T) {
 }
 
 func TestLateInitialize(t *testing.T) {
-	p := v1beta1.InstanceParameters{InstanceClass: aws.String("db.r6g.large")}
-	init := v1beta1.InstanceInitParameters{BackupRetentionPeriod: aws.Float64(3)}
+	p := v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.large")}
+	init := v1beta3.InstanceInitParameters{BackupRetentionPeriod: aws.Float64(3)}
 	if !LateInitialize(&p, init, observed()) {
 		t.Fatal("LateInitialize: want a change")
 	}
@@ -142,40 +142,40 @@ func TestLateInitializeLeavesAWSDerivedValues(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		db     types.DBInstance
-		check  func(p v1beta1.InstanceParameters) bool
+		check  func(p v1beta3.InstanceParameters) bool
 	}{
 		"Creating": {
 			reason: "Nothing is filled while AWS has not settled the instance's values.",
 			db: observed(func(db *types.DBInstance) {
 				db.DBInstanceStatus, db.Endpoint, db.DbInstancePort = aws.String("creating"), nil, aws.Int32(0)
 			}),
-			check: func(p v1beta1.InstanceParameters) bool { return p.Port == nil && p.EngineVersion == nil },
+			check: func(p v1beta3.InstanceParameters) bool { return p.Port == nil && p.EngineVersion == nil },
 		},
 		"GP3Baseline": {
 			reason: "gp3 IOPS and throughput at the baseline grow with the volume: not pinned.",
 			db:     observed(func(db *types.DBInstance) { db.Iops, db.StorageThroughput = aws.Int32(3000), aws.Int32(125) }),
-			check:  func(p v1beta1.InstanceParameters) bool { return p.Iops == nil && p.StorageThroughput == nil },
+			check:  func(p v1beta3.InstanceParameters) bool { return p.Iops == nil && p.StorageThroughput == nil },
 		},
 		"GP3Provisioned": {
 			reason: "gp3 IOPS above the baseline were provisioned: filled.",
 			db:     observed(func(db *types.DBInstance) { db.Iops = aws.Int32(6000) }),
-			check:  func(p v1beta1.InstanceParameters) bool { return aws.ToFloat64(p.Iops) == 6000 },
+			check:  func(p v1beta3.InstanceParameters) bool { return aws.ToFloat64(p.Iops) == 6000 },
 		},
 		"CACertificate": {
 			reason: "The CA certificate is rotated by AWS and operators: not pinned.",
 			db:     observed(func(db *types.DBInstance) { db.CACertificateIdentifier = aws.String("rds-ca-rsa2048-g1") }),
-			check:  func(p v1beta1.InstanceParameters) bool { return p.CACertIdentifier == nil },
+			check:  func(p v1beta3.InstanceParameters) bool { return p.CACertIdentifier == nil },
 		},
 		"PortFromEndpoint": {
 			reason: "The port is the endpoint's, never DbInstancePort (a cluster member's port).",
 			db:     observed(func(db *types.DBInstance) { db.DbInstancePort = aws.Int32(0) }),
-			check:  func(p v1beta1.InstanceParameters) bool { return aws.ToFloat64(p.Port) == 5432 },
+			check:  func(p v1beta3.InstanceParameters) bool { return aws.ToFloat64(p.Port) == 5432 },
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := v1beta1.InstanceParameters{}
-			LateInitialize(&p, v1beta1.InstanceInitParameters{}, tc.db)
+			p := v1beta3.InstanceParameters{}
+			LateInitialize(&p, v1beta3.InstanceInitParameters{}, tc.db)
 			if !tc.check(p) {
 				t.Errorf("%s\ngot %+v", tc.reason, p)
 			}
@@ -184,7 +184,7 @@ func TestLateInitializeLeavesAWSDerivedValues(t *testing.T) {
 }
 
 func TestCreateInputOmitsGP3Baseline(t *testing.T) {
-	p := v1beta1.InstanceParameters{Engine: aws.String("postgres"), StorageType: aws.String("gp3"), AllocatedStorage: aws.Float64(200), Iops: aws.Float64(3000), StorageThroughput: aws.Float64(125)}
+	p := v1beta3.InstanceParameters{Engine: aws.String("postgres"), StorageType: aws.String("gp3"), AllocatedStorage: aws.Float64(200), Iops: aws.Float64(3000), StorageThroughput: aws.Float64(125)}
 	if in := CreateInput("db", p, Credentials{}, nil); in.Iops != nil || in.StorageThroughput != nil {
 		t.Errorf("baseline gp3 values below the threshold are refused by AWS; want them omitted, got %v and %v", aws.ToInt32(in.Iops), aws.ToInt32(in.StorageThroughput))
 	}

@@ -20,7 +20,7 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -75,9 +75,9 @@ func BenchmarkCreateToReady(b *testing.B) {
 		names := make([]string, batch)
 		for j := range names {
 			names[j] = fmt.Sprintf("bench-%d-%03d", i, j)
-			in := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: names[j]}}
+			in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: names[j]}}
 			in.Spec.ProviderConfigReference = &xpv2.Reference{Name: "aws-provider"}
-			in.Spec.ForProvider = v1beta1.InstanceParameters{
+			in.Spec.ForProvider = v1beta3.InstanceParameters{
 				Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
 				AllocatedStorage: aws.Float64(20), SkipFinalSnapshot: aws.Bool(true),
 			}
@@ -85,7 +85,7 @@ func BenchmarkCreateToReady(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		waitAll(b, names, func(in *v1beta1.Instance, err error) bool {
+		waitAll(b, names, func(in *v1beta3.Instance, err error) bool {
 			return err == nil && in.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue
 		})
 		ready += time.Since(start)
@@ -98,11 +98,11 @@ func BenchmarkCreateToReady(b *testing.B) {
 
 		b.StopTimer()
 		for _, n := range names {
-			in := &v1beta1.Instance{}
+			in := &v1beta3.Instance{}
 			in.SetName(n)
 			_ = env.Kube.Delete(ctx, in)
 		}
-		waitAll(b, names, func(_ *v1beta1.Instance, err error) bool { return kerrors.IsNotFound(err) })
+		waitAll(b, names, func(_ *v1beta3.Instance, err error) bool { return kerrors.IsNotFound(err) })
 		if err := env.Backend.Reset(ctx); err != nil {
 			b.Fatal(err)
 		}
@@ -115,12 +115,12 @@ func BenchmarkCreateToReady(b *testing.B) {
 	b.ReportMetric(float64(heap)/(1<<20), "heap-MiB")
 }
 
-func waitAll(b *testing.B, names []string, done func(*v1beta1.Instance, error) bool) {
+func waitAll(b *testing.B, names []string, done func(*v1beta3.Instance, error) bool) {
 	b.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
 	for _, n := range names {
 		for {
-			in := &v1beta1.Instance{}
+			in := &v1beta3.Instance{}
 			err := env.Kube.Get(context.Background(), types.NamespacedName{Name: n}, in)
 			if done(in, err) {
 				break

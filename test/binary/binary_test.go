@@ -20,7 +20,7 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -72,9 +72,9 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		}
 	})
 
-	in := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "metrics-db"}}
+	in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "metrics-db"}}
 	in.Spec.ProviderConfigReference = &xpv2.Reference{Name: "aws-provider"}
-	in.Spec.ForProvider = v1beta1.InstanceParameters{
+	in.Spec.ForProvider = v1beta3.InstanceParameters{
 		Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("mysql"),
 		AllocatedStorage: aws.Float64(20), SkipFinalSnapshot: aws.Bool(true),
 	}
@@ -82,7 +82,7 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	harness.Eventually(t, 60*time.Second, "metrics-db Ready", func() (bool, string) {
-		got := &v1beta1.Instance{}
+		got := &v1beta3.Instance{}
 		if err := env.Kube.Get(ctx, types.NamespacedName{Name: "metrics-db"}, got); err != nil {
 			return false, err.Error()
 		}

@@ -24,7 +24,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -68,8 +68,8 @@ func conditionStatus(u *unstructured.Unstructured, ct string) string {
 }
 
 // composedInstance returns the Instance composed for the example claim.
-func composedInstance(ctx context.Context) (*v1beta1.Instance, error) {
-	l := &v1beta1.InstanceList{}
+func composedInstance(ctx context.Context) (*v1beta3.Instance, error) {
+	l := &v1beta3.InstanceList{}
 	if err := env.Kube.List(ctx, l, client.MatchingLabels{"crossplane.io/claim-name": "orders-db", "crossplane.io/claim-namespace": "team-orders"}); err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func TestClaimLifecycle(t *testing.T) {
 	// Ready only after the Instance is: watch both until the claim is.
 	claim := &unstructured.Unstructured{}
 	claim.SetGroupVersionKind(claimGVK)
-	var in *v1beta1.Instance
+	var in *v1beta3.Instance
 	eventually(t, "the claim is Ready", func() (bool, string) {
 		if err := env.Kube.Get(ctx, types.NamespacedName{Namespace: "team-orders", Name: "orders-db"}, claim); err != nil {
 			return false, err.Error()
@@ -270,14 +270,14 @@ func TestRender(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("crossplane render: %v\n%s\nfunction log:\n%s", err, stderr.String(), fn.Log())
 	}
-	var rendered *v1beta1.Instance
+	var rendered *v1beta3.Instance
 	objs, err := harness.DecodeObjects(&stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range objs {
 		if u.GetKind() == "Instance" {
-			rendered = &v1beta1.Instance{}
+			rendered = &v1beta3.Instance{}
 			b, _ := u.MarshalJSON()
 			if err := json.Unmarshal(b, rendered); err != nil {
 				t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -34,9 +34,9 @@ func patchInstance(t *testing.T, name, patch string) {
 
 // waitCondition waits until an Instance's condition has a status and a
 // message containing want, and returns the Instance.
-func waitCondition(t *testing.T, name string, ct xpv2.ConditionType, status corev1.ConditionStatus, want string) *v1beta1.Instance {
+func waitCondition(t *testing.T, name string, ct xpv2.ConditionType, status corev1.ConditionStatus, want string) *v1beta3.Instance {
 	t.Helper()
-	var in *v1beta1.Instance
+	var in *v1beta3.Instance
 	harness.Eventually(t, waitTimeout, "Instance "+name+" "+string(ct)+"="+string(status)+" mentioning "+want, func() (bool, string) {
 		in = getInstance(t, name)
 		c := condition(in, ct)
@@ -59,7 +59,7 @@ func countOver(polls int, f func()) map[string]int {
 // passwordInstance returns an Instance whose master password comes from a
 // Secret in the default namespace (created with the password unless it
 // exists) and which publishes a connection Secret.
-func passwordInstance(t *testing.T, name, password string) (*v1beta1.Instance, *corev1.Secret) {
+func passwordInstance(t *testing.T, name, password string) (*v1beta3.Instance, *corev1.Secret) {
 	t.Helper()
 	s := &corev1.Secret{}
 	s.SetNamespace("default")

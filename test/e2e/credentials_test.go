@@ -22,7 +22,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/controller/providerconfig"
 	"github.com/provider-rds/provider-rds/test/harness"
@@ -292,7 +292,7 @@ func TestSTSCallsDoNotGrowWithResourcesOrPolls(t *testing.T) {
 	}
 	t.Cleanup(func() { deleteAllAndWait(t, names) })
 	harness.Eventually(t, 3*time.Minute, "all instances Ready", func() (bool, string) {
-		l := &v1beta1.InstanceList{}
+		l := &v1beta3.InstanceList{}
 		if err := env.Kube.List(context.Background(), l); err != nil {
 			return false, err.Error()
 		}
@@ -329,7 +329,7 @@ func TestSTSCallsDoNotGrowWithResourcesOrPolls(t *testing.T) {
 func deleteAllAndWait(t *testing.T, names []string) {
 	t.Helper()
 	for _, n := range names {
-		in := &v1beta1.Instance{}
+		in := &v1beta3.Instance{}
 		in.SetName(n)
 		_ = env.Kube.Delete(context.Background(), in)
 	}

@@ -20,7 +20,7 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -35,7 +35,7 @@ func applyFile(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &v1beta1.Instance{}
+	in := &v1beta3.Instance{}
 	if err := yaml.UnmarshalStrict(raw, in); err != nil {
 		t.Fatalf("%s does not parse as an Instance: %v", path, err)
 	}
@@ -44,23 +44,23 @@ func applyFile(t *testing.T, path string) {
 	}
 }
 
-func getInstance(t *testing.T, name string) *v1beta1.Instance {
+func getInstance(t *testing.T, name string) *v1beta3.Instance {
 	t.Helper()
-	in := &v1beta1.Instance{}
+	in := &v1beta3.Instance{}
 	if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, in); err != nil {
 		t.Fatalf("cannot get Instance %s: %v", name, err)
 	}
 	return in
 }
 
-func condition(in *v1beta1.Instance, ct xpv2.ConditionType) xpv2.Condition {
+func condition(in *v1beta3.Instance, ct xpv2.ConditionType) xpv2.Condition {
 	return in.Status.GetCondition(ct)
 }
 
 // waitReadySynced waits until an Instance is Ready and Synced.
-func waitReadySynced(t *testing.T, name string) *v1beta1.Instance {
+func waitReadySynced(t *testing.T, name string) *v1beta3.Instance {
 	t.Helper()
-	var in *v1beta1.Instance
+	var in *v1beta3.Instance
 	harness.Eventually(t, waitTimeout, "Instance "+name+" Ready and Synced", func() (bool, string) {
 		in = getInstance(t, name)
 		r, s := condition(in, xpv2.TypeReady), condition(in, xpv2.TypeSynced)
@@ -92,13 +92,13 @@ func describe(t *testing.T, id string) *types.DBInstance {
 // deleteAndWaitGone deletes an Instance and waits until the object is gone.
 func deleteAndWaitGone(t *testing.T, name string) {
 	t.Helper()
-	in := &v1beta1.Instance{}
+	in := &v1beta3.Instance{}
 	in.SetName(name)
 	if err := env.Kube.Delete(context.Background(), in); client.IgnoreNotFound(err) != nil {
 		t.Fatal(err)
 	}
 	harness.Eventually(t, waitTimeout, "Instance "+name+" deleted", func() (bool, string) {
-		err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, &v1beta1.Instance{})
+		err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, &v1beta3.Instance{})
 		return kerrors.IsNotFound(err), "still present"
 	})
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -136,10 +136,10 @@ func TestAdoptionCreatesNothing(t *testing.T) {
 func TestObserveOnlyChangesNothing(t *testing.T) {
 	createOutOfBand(t, "observed-db", "mysql", "db.t3.small", "admin")
 	before := env.Calls.Snapshot()
-	in := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "observed-db"}}
+	in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "observed-db"}}
 	in.Spec.ManagementPolicies = xpv2.ManagementPolicies{xpv2.ManagementActionObserve}
 	in.Spec.ProviderConfigReference = &xpv2.Reference{Name: providerConfigName}
-	in.Spec.ForProvider = v1beta1.InstanceParameters{Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.large")}
+	in.Spec.ForProvider = v1beta3.InstanceParameters{Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.large")}
 	createInstance(t, in)
 	got := waitReadySynced(t, "observed-db")
 	time.Sleep(2 * pollInterval)

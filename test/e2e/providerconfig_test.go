@@ -17,7 +17,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -143,10 +143,10 @@ func TestProviderConfigInUseCannotBeDeleted(t *testing.T) {
 
 // newInstance returns a small PostgreSQL Instance that deletes without a
 // final snapshot, for tests that are not about snapshots.
-func newInstance(name, providerConfig string) *v1beta1.Instance {
-	in := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: name}}
+func newInstance(name, providerConfig string) *v1beta3.Instance {
+	in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: name}}
 	in.Spec.ProviderConfigReference = &xpv2.Reference{Name: providerConfig}
-	in.Spec.ForProvider = v1beta1.InstanceParameters{
+	in.Spec.ForProvider = v1beta3.InstanceParameters{
 		Region:            aws.String(harness.Region),
 		InstanceClass:     aws.String("db.t3.micro"),
 		Engine:            aws.String("postgres"),
@@ -158,7 +158,7 @@ func newInstance(name, providerConfig string) *v1beta1.Instance {
 }
 
 // createInstance creates an Instance and deletes it when the test ends.
-func createInstance(t *testing.T, in *v1beta1.Instance) {
+func createInstance(t *testing.T, in *v1beta3.Instance) {
 	t.Helper()
 	if err := env.Kube.Create(context.Background(), in); err != nil {
 		t.Fatalf("cannot create Instance %s: %v", in.GetName(), err)
@@ -178,7 +178,7 @@ func collectOrphanedUsages(t *testing.T) {
 	}
 	for i := range l.Items {
 		u := &l.Items[i]
-		err := env.Kube.Get(ctx, ktypes.NamespacedName{Name: u.ResourceReference.Name}, &v1beta1.Instance{})
+		err := env.Kube.Get(ctx, ktypes.NamespacedName{Name: u.ResourceReference.Name}, &v1beta3.Instance{})
 		if kerrors.IsNotFound(err) {
 			if err := env.Kube.Delete(ctx, u); client.IgnoreNotFound(err) != nil {
 				t.Fatal(err)

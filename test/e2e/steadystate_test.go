@@ -12,7 +12,7 @@ import (
 
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -43,7 +43,7 @@ func TestSteadyStateMakesNoMutatingCalls(t *testing.T) {
 	// Let late initialisation and the first polls settle.
 	time.Sleep(pollInterval + time.Second)
 
-	l := &v1beta1.InstanceList{}
+	l := &v1beta3.InstanceList{}
 	if err := env.Kube.List(context.Background(), l); err != nil {
 		t.Fatal(err)
 	}

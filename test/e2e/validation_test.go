@@ -15,20 +15,20 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
 // The CRD rejects what can be checked without AWS.
 func TestSchemaValidation(t *testing.T) {
 	cases := map[string]struct {
-		mutate func(in *v1beta1.Instance)
+		mutate func(in *v1beta3.Instance)
 		want   string
 	}{
-		"NoRegion":        {mutate: func(in *v1beta1.Instance) { in.Spec.ForProvider.Region = nil }, want: "spec.forProvider.region: Required value"},
-		"NoInstanceClass": {mutate: func(in *v1beta1.Instance) { in.Spec.ForProvider.InstanceClass = nil }, want: "spec.forProvider.instanceClass is a required parameter"},
-		"BadIdentifier":   {mutate: func(in *v1beta1.Instance) { in.Spec.ForProvider.Identifier = aws.String("9-starts-with-digit") }, want: "spec.forProvider.identifier"},
-		"BadStorageType":  {mutate: func(in *v1beta1.Instance) { in.Spec.ForProvider.StorageType = aws.String("ssd") }, want: "spec.forProvider.storageType"},
+		"NoRegion":        {mutate: func(in *v1beta3.Instance) { in.Spec.ForProvider.Region = nil }, want: "spec.forProvider.region: Required value"},
+		"NoInstanceClass": {mutate: func(in *v1beta3.Instance) { in.Spec.ForProvider.InstanceClass = nil }, want: "spec.forProvider.instanceClass is a required parameter"},
+		"BadIdentifier":   {mutate: func(in *v1beta3.Instance) { in.Spec.ForProvider.Identifier = aws.String("9-starts-with-digit") }, want: "spec.forProvider.identifier"},
+		"BadStorageType":  {mutate: func(in *v1beta3.Instance) { in.Spec.ForProvider.StorageType = aws.String("ssd") }, want: "spec.forProvider.storageType"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -45,7 +45,7 @@ func TestSchemaValidation(t *testing.T) {
 		})
 	}
 
-	observeOnly := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "observe-without-class"}}
+	observeOnly := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "observe-without-class"}}
 	observeOnly.Spec.ManagementPolicies = xpv2.ManagementPolicies{xpv2.ManagementActionObserve}
 	observeOnly.Spec.ForProvider.Region = aws.String(harness.Region)
 	observeOnly.Spec.DeletionPolicy = xpv2.DeletionOrphan

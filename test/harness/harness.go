@@ -6,11 +6,14 @@ package harness
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +26,7 @@ import (
 	"github.com/go-logr/logr"
 	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
+	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -32,6 +36,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
@@ -89,6 +94,9 @@ func Start(ctx context.Context, extraCRDDirs ...string) (*Env, error) {
 	if err := apis.AddToScheme(scheme); err != nil {
 		return nil, err
 	}
+	if err := extv1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
 
 	backend, err := StartBackend(ctx)
 	if err != nil {
@@ -100,6 +108,10 @@ func Start(ctx context.Context, extraCRDDirs ...string) (*Env, error) {
 		CRDDirectoryPaths:     append([]string{filepath.Join(root, "package", "crds")}, extraCRDDirs...),
 		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
+		// envtest makes a serving certificate and points the conversion
+		// webhook of the Instance CRD at 127.0.0.1, where the provider
+		// serves it (StartProvider, or the binary with WebhookArgs).
+		WebhookInstallOptions: envtest.WebhookInstallOptions{LocalServingHost: "127.0.0.1"},
 	}
 	cfg, err := cp.Start()
 	if err != nil {
@@ -128,14 +140,17 @@ type ProviderOptions struct {
 // StartProvider runs the provider's controllers in this process against the
 // control plane, as the provider binary would.
 func (e *Env) StartProvider(o ProviderOptions) error {
+	wio := e.controlPlane.WebhookInstallOptions
 	mgr, err := ctrl.NewManager(e.RESTConfig, ctrl.Options{
-		Scheme:  e.Scheme,
-		Metrics: metricsserver.Options{BindAddress: "0"},
-		Logger:  ctrl.Log.WithName("provider"),
+		Scheme:        e.Scheme,
+		Metrics:       metricsserver.Options{BindAddress: "0"},
+		Logger:        ctrl.Log.WithName("provider"),
+		WebhookServer: webhook.NewServer(webhook.Options{Host: wio.LocalServingHost, Port: wio.LocalServingPort, CertDir: wio.LocalServingCertDir}),
 	})
 	if err != nil {
 		return err
 	}
+	controller.SetupConversion(mgr)
 	log := logging.NewNopLogger()
 	if os.Getenv(EnvProviderLog) != "" {
 		zl := zap.New(zap.UseDevMode(true), zap.Level(zapcore.DebugLevel))
@@ -164,7 +179,33 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 	e.stopProvider = cancel
 	e.providerDone = make(chan error, 1)
 	go func() { e.providerDone <- mgr.Start(ctx) }()
-	return nil
+	return e.WaitForWebhook(30 * time.Second)
+}
+
+// WebhookArgs are the provider binary's flags that serve the conversion
+// webhook where the control plane expects it.
+func (e *Env) WebhookArgs() []string {
+	wio := e.controlPlane.WebhookInstallOptions
+	return []string{"--webhook-host=" + wio.LocalServingHost, fmt.Sprintf("--webhook-port=%d", wio.LocalServingPort), "--certs-dir=" + wio.LocalServingCertDir}
+}
+
+// WaitForWebhook waits until the conversion webhook accepts connections, so
+// that requests in older API versions do not fail while it starts.
+func (e *Env) WaitForWebhook(timeout time.Duration) error {
+	wio := e.controlPlane.WebhookInstallOptions
+	addr := net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort))
+	deadline := time.Now().Add(timeout)
+	for {
+		c, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // Only checks that the local server answers.
+		if err == nil {
+			_ = c.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the conversion webhook does not answer on %s: %w", addr, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // Stop stops everything the Env started.

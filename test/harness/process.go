@@ -38,13 +38,23 @@ func StartProcess(name, dir string, env []string, bin string, args ...string) (*
 }
 
 // StartProviderBinary runs the provider binary with a kubeconfig for the
-// control plane, writing its log and kubeconfig into dir.
+// control plane and its conversion webhook where the control plane expects
+// it, writing its log and kubeconfig into dir, and waits until the webhook
+// answers.
 func (e *Env) StartProviderBinary(bin, dir string, args ...string) (*Process, error) {
 	kubeconfig, err := e.WriteKubeconfig(dir)
 	if err != nil {
 		return nil, err
 	}
-	return StartProcess("provider", dir, []string{"KUBECONFIG=" + kubeconfig, "POD_NAMESPACE=" + ProviderNamespace}, bin, args...)
+	p, err := StartProcess("provider", dir, []string{"KUBECONFIG=" + kubeconfig, "POD_NAMESPACE=" + ProviderNamespace}, bin, append(args, e.WebhookArgs()...)...)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.WaitForWebhook(time.Minute); err != nil {
+		p.Stop()
+		return nil, fmt.Errorf("%w\n%s", err, p.Log())
+	}
+	return p, nil
 }
 
 // WriteKubeconfig writes an administrator's kubeconfig into dir and

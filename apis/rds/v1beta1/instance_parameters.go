@@ -119,6 +119,7 @@ type InstanceParameters struct {
 
 	// DomainDNSIps are the domain controllers' addresses.
 	// +optional
+	// +listType=set
 	DomainDNSIps []*string `json:"domainDnsIps,omitempty"`
 
 	// DomainFqdn is the domain's fully qualified name.
@@ -515,6 +516,7 @@ type InstanceInitParameters struct {
 
 	// DomainDNSIps are the domain controllers' addresses.
 	// +optional
+	// +listType=set
 	DomainDNSIps []*string `json:"domainDnsIps,omitempty"`
 
 	// DomainFqdn is the domain's fully qualified name.

@@ -23,7 +23,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -78,7 +78,7 @@ func run() error {
 	defer provider.Stop()
 
 	step("applying " + example)
-	in := &v1beta1.Instance{}
+	in := &v1beta3.Instance{}
 	raw, err := os.ReadFile(filepath.Join(env.Root, example))
 	if err != nil {
 		return err
@@ -115,11 +115,11 @@ The environment keeps running until you press Ctrl-C.
 
 // watch prints each change of the Instance's state until it is Ready and
 // Synced, and fails if that takes too long or the provider dies.
-func watch(ctx context.Context, env *harness.Env, name string, provider *harness.Process) (*v1beta1.Instance, error) {
+func watch(ctx context.Context, env *harness.Env, name string, provider *harness.Process) (*v1beta3.Instance, error) {
 	deadline := time.After(readyTimeout)
 	last := ""
 	for {
-		in := &v1beta1.Instance{}
+		in := &v1beta3.Instance{}
 		if err := env.Kube.Get(ctx, types.NamespacedName{Name: name}, in); err != nil {
 			return nil, err
 		}
@@ -145,7 +145,7 @@ func watch(ctx context.Context, env *harness.Env, name string, provider *harness
 	}
 }
 
-func summary(in *v1beta1.Instance) {
+func summary(in *v1beta3.Instance) {
 	ap := in.Status.AtProvider
 	fmt.Printf(`
 %s is ready.

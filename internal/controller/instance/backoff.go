@@ -11,7 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // Default failure back-off of Instances whose ProviderConfig sets none, the
@@ -69,7 +69,7 @@ func (b *providerConfigBackoff) NumRequeues(item reconcile.Request) int {
 func (b *providerConfigBackoff) delays(item reconcile.Request) (time.Duration, time.Duration) {
 	base, maxDelay := defaultBaseDelay, defaultMaxDelay
 	ctx := context.Background()
-	in := &v1beta1.Instance{}
+	in := &v1beta3.Instance{}
 	if err := b.cache.Get(ctx, item.NamespacedName, in); err != nil || in.GetProviderConfigReference() == nil {
 		return base, maxDelay
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis"
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 func TestProviderConfigBackoff(t *testing.T) {
@@ -26,9 +26,9 @@ func TestProviderConfigBackoff(t *testing.T) {
 	pc.Spec.ReconciliationPolicy = &awsv1beta1.ReconciliationPolicy{ExponentialFailureRateLimiter: &awsv1beta1.ExponentialFailureRateLimiter{
 		BaseDelay: &metav1.Duration{Duration: 10 * time.Second}, MaxDelay: &metav1.Duration{Duration: 30 * time.Second},
 	}}
-	tuned := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "tuned"}}
+	tuned := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "tuned"}}
 	tuned.Spec.ProviderConfigReference = &xpv2.Reference{Name: "slow"}
-	plain := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}
+	plain := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}
 	plain.Spec.ProviderConfigReference = &xpv2.Reference{Name: "default"}
 	b := newProviderConfigBackoff(fake.NewClientBuilder().WithScheme(s).WithObjects(pc, tuned, plain).Build())
 
@@ -69,7 +69,7 @@ func TestTransitionPoll(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			cr := &v1beta1.Instance{}
+			cr := &v1beta3.Instance{}
 			cr.Status.AtProvider.Status = &tc.status
 			if got := transitionPoll(cr, tc.poll); got != tc.want {
 				t.Errorf("transitionPoll(%s, %s): want %s, got %s", tc.status, tc.poll, tc.want, got)

@@ -17,7 +17,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/rdsinstance"
 )
 
@@ -65,7 +65,7 @@ type RDSAPI interface {
 type external struct {
 	rds       RDSAPI
 	passwords passwords
-	annotate  func(ctx context.Context, cr *v1beta1.Instance, key, value string) error
+	annotate  func(ctx context.Context, cr *v1beta3.Instance, key, value string) error
 	record    event.Recorder
 	now       func() time.Time
 
@@ -97,7 +97,7 @@ func validIdentifier(id string) error {
 }
 
 func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
-	cr, ok := mg.(*v1beta1.Instance)
+	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
 		return managed.ExternalObservation{}, errors.New(errNotInstance)
 	}
@@ -169,7 +169,7 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 }
 
 // pendingMessage explains changes AWS accepted and has not applied yet.
-func pendingMessage(cr *v1beta1.Instance, pending []string) string {
+func pendingMessage(cr *v1beta3.Instance, pending []string) string {
 	msg := "AWS has accepted and not yet applied: " + strings.Join(pending, "; ")
 	if !aws.ToBool(cr.Spec.ForProvider.ApplyImmediately) {
 		msg += ". Modifications wait for the DB instance's next maintenance window unless spec.forProvider.applyImmediately is true"
@@ -205,7 +205,7 @@ func (e *external) describe(ctx context.Context, externalName string) (*types.DB
 
 // appliedPassword returns the master password the spec asks for, as far as
 // the provider knows it.
-func (e *external) appliedPassword(ctx context.Context, cr *v1beta1.Instance, db types.DBInstance) (masterPassword, error) {
+func (e *external) appliedPassword(ctx context.Context, cr *v1beta3.Instance, db types.DBInstance) (masterPassword, error) {
 	if db.ReadReplicaSourceDBInstanceIdentifier != nil {
 		return masterPassword{}, nil // a replica has its source's master user
 	}
@@ -213,7 +213,7 @@ func (e *external) appliedPassword(ctx context.Context, cr *v1beta1.Instance, db
 }
 
 func (e *external) Create(ctx context.Context, mg resource.Managed) (managed.ExternalCreation, error) {
-	cr, ok := mg.(*v1beta1.Instance)
+	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
 		return managed.ExternalCreation{}, errors.New(errNotInstance)
 	}
@@ -280,7 +280,7 @@ func (e *external) Create(ctx context.Context, mg resource.Managed) (managed.Ext
 }
 
 func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.ExternalUpdate, error) {
-	cr, ok := mg.(*v1beta1.Instance)
+	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
 		return managed.ExternalUpdate{}, errors.New(errNotInstance)
 	}
@@ -328,7 +328,7 @@ func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.Ext
 }
 
 func (e *external) Delete(ctx context.Context, mg resource.Managed) (managed.ExternalDelete, error) {
-	cr, ok := mg.(*v1beta1.Instance)
+	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
 		return managed.ExternalDelete{}, errors.New(errNotInstance)
 	}
@@ -387,9 +387,9 @@ func (e *external) Disconnect(context.Context) error { return nil }
 // desiredTags are the user's tags plus the Crossplane default tags. They
 // are spelled out rather than taken from resource.GetExternalTags, which
 // reads the kind from TypeMeta, and typed objects from the cache have none.
-func desiredTags(cr *v1beta1.Instance) map[string]string {
+func desiredTags(cr *v1beta3.Instance) map[string]string {
 	defaults := map[string]string{
-		resource.ExternalResourceTagKeyKind: strings.ToLower(v1beta1.InstanceGroupKind),
+		resource.ExternalResourceTagKeyKind: strings.ToLower(v1beta3.InstanceGroupKind),
 		resource.ExternalResourceTagKeyName: cr.GetName(),
 	}
 	if ref := cr.GetProviderConfigReference(); ref != nil && ref.Name != "" {
@@ -400,7 +400,7 @@ func desiredTags(cr *v1beta1.Instance) map[string]string {
 
 // ignoredFields lists spec fields that are accepted for compatibility with
 // the reference schema but that this provider does not act on yet.
-func ignoredFields(p v1beta1.InstanceParameters) []string {
+func ignoredFields(p v1beta3.InstanceParameters) []string {
 	var out []string
 	add := func(set bool, name string) {
 		if set {
@@ -415,7 +415,7 @@ func ignoredFields(p v1beta1.InstanceParameters) []string {
 	add(p.PerformanceInsightsKMSKeyIDRef != nil || p.PerformanceInsightsKMSKeyIDSelector != nil, "performanceInsightsKmsKeyIdRef/Selector")
 	add(p.ReplicateSourceDBRef != nil || p.ReplicateSourceDBSelector != nil, "replicateSourceDbRef/Selector")
 	add(len(p.VPCSecurityGroupIDRefs) > 0 || p.VPCSecurityGroupIDSelector != nil, "vpcSecurityGroupIdRefs/Selector")
-	add(len(p.BlueGreenUpdate) > 0 && aws.ToBool(p.BlueGreenUpdate[0].Enabled), "blueGreenUpdate")
+	add(p.BlueGreenUpdate != nil && aws.ToBool(p.BlueGreenUpdate.Enabled), "blueGreenUpdate")
 	add(p.PasswordWoSecretRef != nil || p.PasswordWoVersion != nil, "passwordWoSecretRef/passwordWoVersion")
 	add(aws.ToBool(p.UpgradeStorageConfig), "upgradeStorageConfig")
 	return out

@@ -16,7 +16,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // fakeRDS answers Describe with a fixed instance and records mutating calls.
@@ -61,10 +61,10 @@ func (f *fakeRDS) DeleteDBInstance(_ context.Context, in *rds.DeleteDBInstanceIn
 	return &rds.DeleteDBInstanceOutput{}, f.deleteErr
 }
 
-func instanceWith(mods ...func(*v1beta1.Instance)) *v1beta1.Instance {
-	in := &v1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Name: "db", UID: "uid"}}
+func instanceWith(mods ...func(*v1beta3.Instance)) *v1beta3.Instance {
+	in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "db", UID: "uid"}}
 	meta.SetExternalName(in, "db")
-	in.Spec.ForProvider = v1beta1.InstanceParameters{
+	in.Spec.ForProvider = v1beta3.InstanceParameters{
 		Region: aws.String("ap-northeast-2"), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
 		ManageMasterUserPassword: aws.Bool(true),
 	}
@@ -96,7 +96,7 @@ func newExternal(f *fakeRDS) *external {
 func TestObserveStates(t *testing.T) {
 	cases := map[string]struct {
 		db       *types.DBInstance
-		spec     func(*v1beta1.Instance)
+		spec     func(*v1beta3.Instance)
 		ready    xpv2.Condition
 		upToDate bool
 	}{
@@ -104,13 +104,13 @@ func TestObserveStates(t *testing.T) {
 		"Available": {db: dbWith("available"), ready: xpv2.Available(), upToDate: true},
 		"ModifyingWithDrift": {
 			db:       dbWith("modifying"),
-			spec:     func(in *v1beta1.Instance) { in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large") },
+			spec:     func(in *v1beta3.Instance) { in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large") },
 			ready:    xpv2.Available(),
 			upToDate: true,
 		},
 		"AvailableWithDrift": {
 			db:    dbWith("available"),
-			spec:  func(in *v1beta1.Instance) { in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large") },
+			spec:  func(in *v1beta3.Instance) { in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large") },
 			ready: xpv2.Available(),
 		},
 		"Stopped": {db: dbWith("stopped"), ready: xpv2.Unavailable(), upToDate: true},
@@ -143,7 +143,7 @@ func TestObserveStates(t *testing.T) {
 }
 
 func TestObserveRejectsInvalidIdentifier(t *testing.T) {
-	cr := instanceWith(func(in *v1beta1.Instance) { meta.SetExternalName(in, "my.db") })
+	cr := instanceWith(func(in *v1beta3.Instance) { meta.SetExternalName(in, "my.db") })
 	_, err := newExternal(&fakeRDS{}).Observe(context.Background(), cr)
 	if err == nil || !strings.Contains(err.Error(), `external name "my.db" is not a valid DB instance identifier`) {
 		t.Errorf("want a clear identifier error, got %v", err)
@@ -151,7 +151,7 @@ func TestObserveRejectsInvalidIdentifier(t *testing.T) {
 }
 
 func TestDeletingAnInvalidIdentifierDoesNotBlock(t *testing.T) {
-	cr := instanceWith(func(in *v1beta1.Instance) {
+	cr := instanceWith(func(in *v1beta3.Instance) {
 		meta.SetExternalName(in, "my.db")
 		now := metav1.Now()
 		in.SetDeletionTimestamp(&now)
@@ -172,7 +172,7 @@ func TestCreateIsIdempotent(t *testing.T) {
 func TestDelete(t *testing.T) {
 	cases := map[string]struct {
 		db           *types.DBInstance
-		spec         func(*v1beta1.Instance)
+		spec         func(*v1beta3.Instance)
 		wantErr      string
 		wantCalls    []string
 		wantSnapshot string
@@ -185,13 +185,13 @@ func TestDelete(t *testing.T) {
 		},
 		"FinalSnapshotNamed": {
 			db:           dbWith("available"),
-			spec:         func(in *v1beta1.Instance) { in.Spec.ForProvider.FinalSnapshotIdentifier = aws.String("keep-me") },
+			spec:         func(in *v1beta3.Instance) { in.Spec.ForProvider.FinalSnapshotIdentifier = aws.String("keep-me") },
 			wantCalls:    []string{"DeleteDBInstance"},
 			wantSnapshot: "keep-me",
 		},
 		"SkipFinalSnapshot": {
 			db:        dbWith("available"),
-			spec:      func(in *v1beta1.Instance) { in.Spec.ForProvider.SkipFinalSnapshot = aws.Bool(true) },
+			spec:      func(in *v1beta3.Instance) { in.Spec.ForProvider.SkipFinalSnapshot = aws.Bool(true) },
 			wantCalls: []string{"DeleteDBInstance"},
 			wantSkip:  true,
 		},
@@ -207,18 +207,18 @@ func TestDelete(t *testing.T) {
 		},
 		"FailedWithSkip": {
 			db:        dbWith("incompatible-network"),
-			spec:      func(in *v1beta1.Instance) { in.Spec.ForProvider.SkipFinalSnapshot = aws.Bool(true) },
+			spec:      func(in *v1beta3.Instance) { in.Spec.ForProvider.SkipFinalSnapshot = aws.Bool(true) },
 			wantCalls: []string{"DeleteDBInstance"},
 			wantSkip:  true,
 		},
 		"Protected": {
 			db:      dbWith("available", func(db *types.DBInstance) { db.DeletionProtection = aws.Bool(true) }),
-			spec:    func(in *v1beta1.Instance) { in.Spec.ForProvider.DeletionProtection = aws.Bool(true) },
+			spec:    func(in *v1beta3.Instance) { in.Spec.ForProvider.DeletionProtection = aws.Bool(true) },
 			wantErr: errDeletionProtected,
 		},
 		"ProtectionTurnedOff": {
 			db:           dbWith("available", func(db *types.DBInstance) { db.DeletionProtection = aws.Bool(true) }),
-			spec:         func(in *v1beta1.Instance) { in.Spec.ForProvider.DeletionProtection = aws.Bool(false) },
+			spec:         func(in *v1beta3.Instance) { in.Spec.ForProvider.DeletionProtection = aws.Bool(false) },
 			wantCalls:    []string{"ModifyDBInstance", "DeleteDBInstance"},
 			wantSnapshot: "db-final-20260102-030405",
 		},
@@ -270,7 +270,7 @@ func TestGeneratedSecretNameFits(t *testing.T) {
 }
 
 func TestDefaultIdentifier(t *testing.T) {
-	in := instanceWith(func(in *v1beta1.Instance) { in.Spec.ForProvider.IdentifierPrefix = aws.String("app-") })
+	in := instanceWith(func(in *v1beta3.Instance) { in.Spec.ForProvider.IdentifierPrefix = aws.String("app-") })
 	id, err := defaultIdentifier(in)
 	if err != nil {
 		t.Fatal(err)
@@ -287,7 +287,7 @@ func TestDefaultIdentifier(t *testing.T) {
 // Update applies what Observe found with one ModifyDBInstance and the tag
 // calls, without describing the instance again.
 func TestUpdateAppliesObservedDrift(t *testing.T) {
-	cr := instanceWith(func(in *v1beta1.Instance) {
+	cr := instanceWith(func(in *v1beta3.Instance) {
 		in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large")
 		in.Spec.ForProvider.Tags = map[string]*string{"team": aws.String("data")}
 	})
@@ -313,12 +313,12 @@ func TestUpdateAppliesObservedDrift(t *testing.T) {
 
 func TestNotOurs(t *testing.T) {
 	untagged := func(db *types.DBInstance) { db.TagList = nil }
-	newInstance := func(in *v1beta1.Instance) {
+	newInstance := func(in *v1beta3.Instance) {
 		meta.AddAnnotations(in, map[string]string{AnnotationNewInstance: "true"})
 	}
 	cases := map[string]struct {
 		reason string
-		cr     *v1beta1.Instance
+		cr     *v1beta3.Instance
 		db     *types.DBInstance
 		want   bool
 	}{
@@ -344,12 +344,12 @@ func TestNotOurs(t *testing.T) {
 		},
 		"CreateSucceeded": {
 			reason: "After a recorded create the database is this Instance's even if its tags were removed.",
-			cr:     instanceWith(newInstance, func(in *v1beta1.Instance) { meta.SetExternalCreateSucceeded(in, time.Now()) }),
+			cr:     instanceWith(newInstance, func(in *v1beta3.Instance) { meta.SetExternalCreateSucceeded(in, time.Now()) }),
 			db:     dbWith("available", untagged),
 		},
 		"ObservedBefore": {
 			reason: "A database observed before under the same resource ID is this Instance's.",
-			cr:     instanceWith(newInstance, func(in *v1beta1.Instance) { in.Status.AtProvider.ResourceID = aws.String("db-ABC") }),
+			cr:     instanceWith(newInstance, func(in *v1beta3.Instance) { in.Status.AtProvider.ResourceID = aws.String("db-ABC") }),
 			db:     dbWith("available", untagged, func(db *types.DBInstance) { db.DbiResourceId = aws.String("db-ABC") }),
 		},
 	}

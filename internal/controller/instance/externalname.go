@@ -15,7 +15,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 const errSetExternalName = "cannot record the DB instance identifier as external name"
@@ -36,7 +36,7 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 	if meta.GetExternalName(mg) != "" {
 		return nil
 	}
-	cr, ok := mg.(*v1beta1.Instance)
+	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
 		return errors.New(errNotInstance)
 	}
@@ -56,7 +56,7 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 // chose the identifier for a new instance, never recorded a successful
 // create or observed this instance before, and the instance lacks the tags
 // the provider gives every instance it creates.
-func notOurs(cr *v1beta1.Instance, db types.DBInstance) bool {
+func notOurs(cr *v1beta3.Instance, db types.DBInstance) bool {
 	if cr.GetAnnotations()[AnnotationNewInstance] != "true" || !meta.GetExternalCreateSucceeded(cr).IsZero() {
 		return false
 	}
@@ -67,10 +67,10 @@ func notOurs(cr *v1beta1.Instance, db types.DBInstance) bool {
 	for _, t := range db.TagList {
 		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
-	return tags[resource.ExternalResourceTagKeyKind] != strings.ToLower(v1beta1.InstanceGroupKind) || tags[resource.ExternalResourceTagKeyName] != cr.GetName()
+	return tags[resource.ExternalResourceTagKeyKind] != strings.ToLower(v1beta3.InstanceGroupKind) || tags[resource.ExternalResourceTagKeyName] != cr.GetName()
 }
 
-func defaultIdentifier(cr *v1beta1.Instance) (string, error) {
+func defaultIdentifier(cr *v1beta3.Instance) (string, error) {
 	switch {
 	case aws.ToString(cr.Spec.ForProvider.Identifier) != "":
 		return *cr.Spec.ForProvider.Identifier, nil

@@ -18,10 +18,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/password"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/rdsinstance"
 )
 
@@ -67,7 +68,7 @@ func (p masterPassword) known() bool { return p.value != "" }
 
 // appliedTo reports whether this password is the one last set in AWS for
 // the Instance.
-func (p masterPassword) appliedTo(cr *v1beta1.Instance) bool {
+func (p masterPassword) appliedTo(cr *v1beta3.Instance) bool {
 	v := cr.GetAnnotations()[AnnotationPasswordVersion]
 	return v != "" && (v == p.version || v == p.secretVersion)
 }
@@ -149,7 +150,7 @@ func GeneratedSecretName(instanceName string) string {
 // only when the provider creates the DB instance: an adopted instance keeps
 // its password unless the user names one. An unknown password (AWS manages
 // it, or none was ever generated) is returned as the zero value.
-func (p passwords) current(ctx context.Context, cr *v1beta1.Instance, generate bool) (masterPassword, error) {
+func (p passwords) current(ctx context.Context, cr *v1beta3.Instance, generate bool) (masterPassword, error) {
 	fp := cr.Spec.ForProvider
 	if aws.ToBool(fp.ManageMasterUserPassword) {
 		return masterPassword{}, nil
@@ -218,7 +219,7 @@ func (p passwords) withFingerprint(ctx context.Context, value string, s *corev1.
 // published returns the password the Instance's connection Secret carries,
 // which is the one AWS has while a new one waits: applications keep a
 // password that works until AWS has accepted the next.
-func (p passwords) published(ctx context.Context, cr *v1beta1.Instance) (string, error) {
+func (p passwords) published(ctx context.Context, cr *v1beta3.Instance) (string, error) {
 	ref := cr.GetWriteConnectionSecretToReference()
 	if ref == nil {
 		return "", nil
@@ -236,7 +237,7 @@ func (p passwords) published(ctx context.Context, cr *v1beta1.Instance) (string,
 
 // deleteGenerated removes the provider-owned password Secret of an Instance
 // once its DB instance is gone.
-func (p passwords) deleteGenerated(ctx context.Context, cr *v1beta1.Instance) error {
+func (p passwords) deleteGenerated(ctx context.Context, cr *v1beta3.Instance) error {
 	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: p.namespace, Name: GeneratedSecretName(cr.GetName())}}
 	return errors.Wrap(client.IgnoreNotFound(p.kube.Delete(ctx, s)), "cannot delete generated master password Secret")
 }
@@ -257,15 +258,19 @@ type passwordPlan struct {
 // which password applications are given meanwhile. A new password is
 // published only once AWS has applied it, so that applications never read a
 // password the database still rejects.
-func (e *external) planPassword(ctx context.Context, cr *v1beta1.Instance, db rdstypes.DBInstance, pw masterPassword) (passwordPlan, error) {
+func (e *external) planPassword(ctx context.Context, cr *v1beta3.Instance, db rdstypes.DBInstance, pw masterPassword) (passwordPlan, error) {
 	if !pw.known() || db.MasterUserSecret != nil {
 		return passwordPlan{published: pw.value}, nil
 	}
 	canUpdate := allows(cr, xpv2.ManagementActionUpdate)
 	applied := pw.appliedTo(cr)
-	if !applied && !canUpdate && cr.GetAnnotations()[AnnotationPasswordVersion] == "" {
-		// The provider sets no password on an instance it only observes;
-		// the password first named for it is taken as the one it has.
+	if !applied && cr.GetAnnotations()[AnnotationPasswordVersion] == "" && (!canUpdate || !meta.GetExternalCreateSucceeded(cr).IsZero()) {
+		// Nothing records which password the instance has. The provider
+		// sets none on an instance it only observes, and an instance a
+		// Crossplane provider created (the reference provider, whose
+		// migrated objects carry no record, or this one, whose record was
+		// lost) was created with the password its Secret names: either
+		// way that password is taken as the one it has.
 		if err := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); err != nil {
 			return passwordPlan{}, errors.Wrap(err, errPersistAnnotation)
 		}
@@ -301,7 +306,7 @@ func (e *external) planPassword(ctx context.Context, cr *v1beta1.Instance, db rd
 
 // allows reports whether the Instance's management policies include an
 // action.
-func allows(cr *v1beta1.Instance, action xpv2.ManagementAction) bool {
+func allows(cr *v1beta3.Instance, action xpv2.ManagementAction) bool {
 	policies := cr.GetManagementPolicies()
 	if len(policies) == 0 {
 		return true // the API server defaults them to "*"

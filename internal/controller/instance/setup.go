@@ -23,7 +23,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/rdsinstance"
 )
@@ -48,7 +48,7 @@ type Options struct {
 
 // Setup adds a controller that reconciles Instances.
 func Setup(mgr ctrl.Manager, o Options) error {
-	name := managed.ControllerName(v1beta1.InstanceGroupKind)
+	name := managed.ControllerName(v1beta3.InstanceGroupKind)
 	recorder := event.NewAPIRecorder(mgr.GetEventRecorderFor(name))
 	kube := mgr.GetClient()
 
@@ -78,7 +78,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	if o.MetricOptions != nil {
 		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
 		if o.MetricOptions.MRStateMetrics != nil {
-			rec := statemetrics.NewMRStateRecorder(kube, o.Logger, o.MetricOptions.MRStateMetrics, &v1beta1.InstanceList{}, o.MetricOptions.PollStateMetricInterval)
+			rec := statemetrics.NewMRStateRecorder(kube, o.Logger, o.MetricOptions.MRStateMetrics, &v1beta3.InstanceList{}, o.MetricOptions.PollStateMetricInterval)
 			if err := mgr.Add(rec); err != nil {
 				return errors.Wrap(err, "cannot add the managed resource state metrics recorder")
 			}
@@ -87,7 +87,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
 		opts = append(opts, managed.WithManagementPolicies())
 	}
-	r := managed.NewReconciler(mgr, resource.ManagedKind(v1beta1.InstanceGroupVersionKind), opts...)
+	r := managed.NewReconciler(mgr, resource.ManagedKind(v1beta3.InstanceGroupVersionKind), opts...)
 
 	co := o.ForControllerRuntime()
 	co.RateLimiter = newProviderConfigBackoff(mgr.GetCache())
@@ -95,7 +95,7 @@ func Setup(mgr ctrl.Manager, o Options) error {
 		Named(name).
 		WithOptions(co).
 		WithEventFilter(resource.DesiredStateChanged()).
-		For(&v1beta1.Instance{}).
+		For(&v1beta3.Instance{}).
 		Complete(ratelimiter.NewReconciler(name, errors.WithSilentRequeueOnConflict(r), o.GlobalRateLimiter))
 }
 
@@ -106,7 +106,7 @@ const transitionPollInterval = 10 * time.Second
 
 // transitionPoll shortens the poll interval during short transitions.
 func transitionPoll(mg resource.Managed, pollInterval time.Duration) time.Duration {
-	cr, ok := mg.(*v1beta1.Instance)
+	cr, ok := mg.(*v1beta3.Instance)
 	if ok && pollInterval > transitionPollInterval && rdsinstance.InTransition(aws.ToString(cr.Status.AtProvider.Status)) {
 		return transitionPollInterval
 	}
@@ -125,7 +125,7 @@ type connector struct {
 }
 
 func (c *connector) Connect(ctx context.Context, mg resource.Managed) (managed.ExternalClient, error) {
-	cr, ok := mg.(*v1beta1.Instance)
+	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
 		return nil, errors.New(errNotInstance)
 	}
@@ -147,13 +147,13 @@ func (c *connector) Connect(ctx context.Context, mg resource.Managed) (managed.E
 
 // annotate persists one annotation with a merge patch, leaving the rest of
 // the object as the reconciler holds it.
-func (c *connector) annotate(ctx context.Context, cr *v1beta1.Instance, key, value string) error {
+func (c *connector) annotate(ctx context.Context, cr *v1beta3.Instance, key, value string) error {
 	body, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
 	if err != nil {
 		return err
 	}
 	patch := client.RawPatch(types.MergePatchType, body)
-	u := &v1beta1.Instance{}
+	u := &v1beta3.Instance{}
 	u.SetName(cr.GetName())
 	if err := c.kube.Patch(ctx, u, patch); err != nil {
 		return err

@@ -7,7 +7,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
 // Conditions that report standing states which retrying does not change: a
@@ -24,13 +24,13 @@ const (
 )
 
 // warn reports a standing problem: a condition and a warning event.
-func warn(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool) {
+func warn(rec event.Recorder, cr *v1beta3.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool) {
 	report(rec, cr, ct, reason, msg, active, func(r event.Reason, m string) event.Event { return event.Warning(r, errorString(m)) })
 }
 
 // inform reports a standing state that needs no action: a condition and a
 // normal event.
-func inform(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool) {
+func inform(rec event.Recorder, cr *v1beta3.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool) {
 	report(rec, cr, ct, reason, msg, active, func(r event.Reason, m string) event.Event { return event.Normal(r, m) })
 }
 
@@ -38,7 +38,7 @@ func inform(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, rea
 // message changes. The condition lives in the Instance's status, so the
 // event is emitted once per change, not once per poll, and the provider
 // keeps no state of its own about it.
-func report(rec event.Recorder, cr *v1beta1.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool, ev func(event.Reason, string) event.Event) {
+func report(rec event.Recorder, cr *v1beta3.Instance, ct xpv2.ConditionType, reason event.Reason, msg string, active bool, ev func(event.Reason, string) event.Event) {
 	prev := cr.Status.GetCondition(ct)
 	if !active {
 		if prev.Status == corev1.ConditionTrue {
