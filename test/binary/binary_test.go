@@ -59,9 +59,11 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 	// Flags as a DeploymentRuntimeConfig written for the reference provider
 	// passes them: its short forms, its name of the probe address, and its
 	// Terraform flags.
-	p, err := env.StartProviderBinary(bin, t.TempDir(), "--poll=2s", "-l", "-s", "1h",
+	p, err := env.StartProviderBinary(bin, t.TempDir(), "--poll=2s", "-d", "-l", "-s", "1h", "--poll-state-metric=5s", "--max-reconcile-rate=10",
 		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-addr=127.0.0.1:%d", healthPort),
-		"--terraform-version=1.5.7", "--terraform-provider-source=hashicorp/aws", "--terraform-provider-version=6.0.0", "--enable-changelogs")
+		"--enable-management-policies", "--no-enable-external-secret-stores", "--enable-changelogs", "--changelogs-socket-path=/var/run/changelogs/changelogs.sock",
+		"--terraform-version=1.5.7", "--terraform-provider-source=hashicorp/aws", "--terraform-provider-version=6.0.0",
+		"--terraform-native-provider-path=/terraform/provider-mirror/registry.terraform.io/hashicorp/aws/6.0.0/linux_amd64/terraform-provider-aws", "--provider-ttl=100")
 	if err != nil {
 		t.Fatal(err)
 	}
