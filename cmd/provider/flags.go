@@ -40,7 +40,10 @@ type settings struct {
 // observation within RDS's API request budget.
 func parseFlags(args []string) (settings, error) {
 	var s settings
-	app := kingpin.New("provider", "A Crossplane provider for Amazon RDS.")
+	// DefaultEnvars: as in the reference provider's binary (also named
+	// provider in its image), every flag without an environment variable
+	// of its own can be set with PROVIDER_<FLAG>, such as PROVIDER_POLL.
+	app := kingpin.New("provider", "A Crossplane provider for Amazon RDS.").DefaultEnvars()
 	app.HelpFlag.Short('h')
 	app.Flag("debug", "Log verbosely, in a human-readable format.").Short('d').BoolVar(&s.debug)
 	app.Flag("sync", "How often every resource is reconciled, changed or not.").Short('s').Default("1h").DurationVar(&s.syncInterval)

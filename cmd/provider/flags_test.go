@@ -67,3 +67,17 @@ func TestParseFlagsRejectsUnknown(t *testing.T) {
 		t.Error("an unknown flag was accepted; a typo would go unnoticed")
 	}
 }
+
+// Flags without an environment variable of their own read PROVIDER_<FLAG>,
+// as the reference provider's binary does.
+func TestParseFlagsDefaultEnvars(t *testing.T) {
+	t.Setenv("PROVIDER_POLL", "3m")
+	t.Setenv("PROVIDER_MAX_RECONCILE_RATE", "20")
+	got, err := parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.pollInterval != 3*time.Minute || got.maxReconcileRate != 20 {
+		t.Errorf("want poll 3m and max reconcile rate 20 from the environment, got %s and %d", got.pollInterval, got.maxReconcileRate)
+	}
+}

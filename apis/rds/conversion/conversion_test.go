@@ -82,15 +82,9 @@ func TestV1beta1RoundTrips(t *testing.T) {
 		normalizeV1beta1Parameters(&want.Spec.ForProvider.Name, &want.Spec.ForProvider.DBName, &want.Spec.ForProvider.SecurityGroupNames)
 		normalizeV1beta1Parameters(&want.Spec.InitProvider.Name, &want.Spec.InitProvider.DBName, &want.Spec.InitProvider.SecurityGroupNames)
 		normalizeV1beta1Parameters(&want.Status.AtProvider.Name, &want.Status.AtProvider.DBName, &want.Status.AtProvider.SecurityGroupNames)
-		for _, bg := range []*[]v1beta1.BlueGreenUpdate{&want.Spec.ForProvider.BlueGreenUpdate, &want.Spec.InitProvider.BlueGreenUpdate, &want.Status.AtProvider.BlueGreenUpdate} {
-			*bg = first(*bg)
-		}
-		for _, r := range []*[]v1beta1.RestoreToPointInTime{&want.Spec.ForProvider.RestoreToPointInTime, &want.Spec.InitProvider.RestoreToPointInTime, &want.Status.AtProvider.RestoreToPointInTime} {
-			*r = first(*r)
-		}
-		for _, s := range []*[]v1beta1.S3Import{&want.Spec.ForProvider.S3Import, &want.Spec.InitProvider.S3Import, &want.Status.AtProvider.S3Import} {
-			*s = first(*s)
-		}
+		keepFirst(&want.Spec.ForProvider.BlueGreenUpdate, &want.Spec.InitProvider.BlueGreenUpdate, &want.Status.AtProvider.BlueGreenUpdate)
+		keepFirst(&want.Spec.ForProvider.RestoreToPointInTime, &want.Spec.InitProvider.RestoreToPointInTime, &want.Status.AtProvider.RestoreToPointInTime)
+		keepFirst(&want.Spec.ForProvider.S3Import, &want.Spec.InitProvider.S3Import, &want.Status.AtProvider.S3Import)
 		got.TypeMeta = want.TypeMeta
 		if diff := cmp.Diff(want, got, equate); diff != "" {
 			t.Fatalf("seed %d: v1beta1 -> v1beta3 -> v1beta1: -want, +got:\n%s", i, diff)
@@ -117,15 +111,9 @@ func TestV1beta2RoundTrips(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := in.DeepCopy()
-		for _, bg := range []*[]v1beta2.BlueGreenUpdate{&want.Spec.ForProvider.BlueGreenUpdate, &want.Spec.InitProvider.BlueGreenUpdate, &want.Status.AtProvider.BlueGreenUpdate} {
-			*bg = first(*bg)
-		}
-		for _, r := range []*[]v1beta2.RestoreToPointInTime{&want.Spec.ForProvider.RestoreToPointInTime, &want.Spec.InitProvider.RestoreToPointInTime, &want.Status.AtProvider.RestoreToPointInTime} {
-			*r = first(*r)
-		}
-		for _, s := range []*[]v1beta2.S3Import{&want.Spec.ForProvider.S3Import, &want.Spec.InitProvider.S3Import, &want.Status.AtProvider.S3Import} {
-			*s = first(*s)
-		}
+		keepFirst(&want.Spec.ForProvider.BlueGreenUpdate, &want.Spec.InitProvider.BlueGreenUpdate, &want.Status.AtProvider.BlueGreenUpdate)
+		keepFirst(&want.Spec.ForProvider.RestoreToPointInTime, &want.Spec.InitProvider.RestoreToPointInTime, &want.Status.AtProvider.RestoreToPointInTime)
+		keepFirst(&want.Spec.ForProvider.S3Import, &want.Spec.InitProvider.S3Import, &want.Status.AtProvider.S3Import)
 		got.TypeMeta = want.TypeMeta
 		if diff := cmp.Diff(want, got, equate); diff != "" {
 			t.Fatalf("seed %d: v1beta2 -> v1beta3 -> v1beta2: -want, +got:\n%s", i, diff)
@@ -161,11 +149,14 @@ func normalizeV1beta1Parameters(name, dbName **string, securityGroupNames *[]*st
 	*name, *securityGroupNames = nil, nil
 }
 
-func first[T any](l []T) []T {
-	if len(l) > 1 {
-		return l[:1]
+// keepFirst cuts one-element blocks to their first element, all a hub
+// object can hold.
+func keepFirst[T any](lists ...*[]T) {
+	for _, l := range lists {
+		if len(*l) > 1 {
+			*l = (*l)[:1]
+		}
 	}
-	return l
 }
 
 func ptr(s string) *string { return &s }
