@@ -63,6 +63,7 @@ func run() error {
 	}
 	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, s.maxReconcileRate), ctrl.Options{
 		Scheme:                        scheme,
+		Client:                        controller.ClientOptions(),
 		Cache:                         cache.Options{SyncPeriod: &s.syncInterval},
 		LeaderElection:                s.leaderElection,
 		LeaderElectionID:              "crossplane-leader-election-provider-rds",

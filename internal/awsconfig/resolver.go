@@ -10,9 +10,11 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
@@ -40,6 +42,8 @@ const (
 	// maxAttempts of each AWS call. AWS throttles and emulators answer 500
 	// under load; the SDK's standard retryer backs off and retries both.
 	maxAttempts = 5
+	// maxBackoff between attempts of one call.
+	maxBackoff = 20 * time.Second
 )
 
 // Service IDs as users write them in endpoint.services.
@@ -133,13 +137,14 @@ type Resolver struct {
 	mu       sync.Mutex
 	sessions map[sessionKey]Session
 	creds    map[credentialsKey]validatedCredentials
+	retryers map[string]aws.Retryer
 	builds   singleflight.Group
 }
 
 // NewResolver returns a Resolver that reads ProviderConfigs and Secrets with
 // the supplied client and reports calls to the observer, which may be nil.
 func NewResolver(kube client.Client, observer CallObserver) *Resolver {
-	return &Resolver{kube: kube, observer: observer, sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}}
+	return &Resolver{kube: kube, observer: observer, sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, retryers: map[string]aws.Retryer{}}
 }
 
 // credentialsKey identifies everything credentials are built from, so that
@@ -210,6 +215,8 @@ func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region strin
 			return Session{}, err
 		}
 		cfg.Credentials = vc.provider
+		retryer := r.retryerFor(vc.accountID, string(pc.UID), region)
+		cfg.Retryer = func() aws.Retryer { return retryer }
 		s := Session{Config: cfg, AccountID: vc.accountID, endpoints: endpoints, signing: signing}
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -228,14 +235,40 @@ func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region strin
 	return v.(Session), nil //nolint:forcetypeassert // The build returns Sessions only.
 }
 
-// loadConfig returns the SDK configuration of a region: retries, the
-// metadata service switch and call counting.
+// retryerFor returns the retryer of an account and region, made once and
+// shared by every client of them. RDS throttles per account and region,
+// so the adaptive retryer's client-side rate, which slows down when AWS
+// answers Throttling, must be one for all of them, and must outlive a
+// reconcile. Without an account (validation skipped), the ProviderConfig
+// stands for it. Throttled attempts draw on no retry quota: they are paced
+// and retried, not surfaced.
+func (r *Resolver) retryerFor(account, providerConfigUID, region string) aws.Retryer {
+	key := "account/" + account + "/" + region
+	if account == "" {
+		key = "providerconfig/" + providerConfigUID + "/" + region
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rt, ok := r.retryers[key]; ok {
+		return rt
+	}
+	rt := retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
+			so.MaxAttempts = maxAttempts
+			so.MaxBackoff = maxBackoff
+			so.RateLimiter = ratelimit.None
+		})
+	})
+	r.retryers[key] = rt
+	return rt
+}
+
+// loadConfig returns the SDK configuration of a region: the metadata
+// service switch and call counting. The retryer is set once the account is
+// known (retryerFor).
 func (r *Resolver) loadConfig(ctx context.Context, pc *awsv1beta1.ProviderConfig, region string) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) { o.MaxAttempts = maxAttempts })
-		}),
 	}
 	if pc.Spec.SkipMetadataAPICheck {
 		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))

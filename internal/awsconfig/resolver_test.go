@@ -131,3 +131,22 @@ func TestDynamicEndpointReachesServiceHost(t *testing.T) {
 		t.Errorf("Host of an RDS call through a Dynamic endpoint: want rds.ap-northeast-2.example.test:4566, got %q", got)
 	}
 }
+
+// One retryer (with its adaptive client-side rate) per account and region,
+// whatever the ProviderConfig; without an account, per ProviderConfig.
+func TestRetryerSharedPerAccountAndRegion(t *testing.T) {
+	r := NewResolver(nil, nil)
+	a := r.retryerFor("123456789012", "pc-1", "eu-west-1")
+	if r.retryerFor("123456789012", "pc-2", "eu-west-1") != a {
+		t.Error("two ProviderConfigs of one account and region got different retryers")
+	}
+	if r.retryerFor("123456789012", "pc-1", "us-east-1") == a {
+		t.Error("two regions share a retryer, though AWS throttles them apart")
+	}
+	if r.retryerFor("", "pc-1", "eu-west-1") == r.retryerFor("", "pc-2", "eu-west-1") {
+		t.Error("without accounts, two ProviderConfigs share a retryer")
+	}
+	if r.retryerFor("", "pc-1", "eu-west-1") != r.retryerFor("", "pc-1", "eu-west-1") {
+		t.Error("the retryer is rebuilt for each use")
+	}
+}

@@ -2,7 +2,9 @@
 package controller
 
 import (
+	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/internal/controller/providerconfig"
@@ -14,4 +16,12 @@ func Setup(mgr ctrl.Manager, o instance.Options) error {
 		return err
 	}
 	return instance.Setup(mgr, o)
+}
+
+// ClientOptions are the options of the manager's client. Secrets are read
+// from the API server when needed and never cached: a cache would list and
+// watch every Secret of the cluster, so the provider's memory would grow
+// with Secrets it has nothing to do with.
+func ClientOptions() client.Options {
+	return client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}}
 }

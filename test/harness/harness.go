@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/smithy-go"
 	"github.com/go-logr/logr"
 	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
@@ -143,6 +144,7 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 	wio := e.controlPlane.WebhookInstallOptions
 	mgr, err := ctrl.NewManager(e.RESTConfig, ctrl.Options{
 		Scheme:        e.Scheme,
+		Client:        controller.ClientOptions(),
 		Metrics:       metricsserver.Options{BindAddress: "0"},
 		Logger:        ctrl.Log.WithName("provider"),
 		WebhookServer: webhook.NewServer(webhook.Options{Host: wio.LocalServingHost, Port: wio.LocalServingPort, CertDir: wio.LocalServingCertDir}),
@@ -289,18 +291,34 @@ func repoRoot() (string, error) {
 // CallCounter counts the AWS calls the provider makes, by service and
 // operation and outcome.
 type CallCounter struct {
-	mu     sync.Mutex
-	counts map[string]int
+	mu       sync.Mutex
+	counts   map[string]int
+	failures map[string]int
 }
 
 // NewCallCounter returns an empty CallCounter.
-func NewCallCounter() *CallCounter { return &CallCounter{counts: map[string]int{}} }
+func NewCallCounter() *CallCounter {
+	return &CallCounter{counts: map[string]int{}, failures: map[string]int{}}
+}
 
-// ObserveCall implements awsconfig.CallObserver.
-func (c *CallCounter) ObserveCall(service, operation string, _ error) {
+// ObserveCall implements awsconfig.CallObserver. Calls that failed (after
+// the SDK's retries) are also counted by AWS error code.
+func (c *CallCounter) ObserveCall(service, operation string, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.counts[service+":"+operation]++
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		c.failures[ae.ErrorCode()]++
+	}
+}
+
+// Failures returns how many calls failed, after retries, with an AWS error
+// code.
+func (c *CallCounter) Failures(code string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.failures[code]
 }
 
 // Snapshot returns the counts so far.

@@ -104,6 +104,13 @@ func (b *Bed) Throttle(t testing.TB, on bool, burst, rate float64) ThrottleSetti
 	return out
 }
 
+// Throttled returns how many calls the bed has refused with Throttling.
+func (b *Bed) Throttled(t testing.TB) int {
+	t.Helper()
+	n, _ := b.call(t, "config", map[string]any{})["throttled"].(float64)
+	return int(n)
+}
+
 // Durations sets how long transient states last, in seconds, by status
 // (creating, backing-up, modifying, resetting-master-credentials, rebooting,
 // stopping, starting).
