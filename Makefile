@@ -105,6 +105,20 @@ bench: $(MOTO_READY) ## Measure create-to-Ready throughput, AWS calls per Instan
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH))" MOTO_SERVER="$(MOTO_SERVER)" \
 	go test -count=1 -run '^$$' -bench . -benchtime=3x ./test/bench/
 
+# Fuzz targets, each run for FUZZ_TIME with one worker (their seeds also run
+# with every go test): credentials parsing, drift and tag diffs, identifier
+# validation, version conversion.
+FUZZ_TIME ?= 8s
+FUZZ_TARGETS := internal/awsconfig:FuzzParseSharedCredentials internal/rdsinstance:FuzzDiff internal/rdsinstance:FuzzTagDiff \
+	internal/controller/instance:FuzzValidIdentifier apis/rds/conversion:FuzzHubRoundTrip
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZ_TIME (default 8s) each.
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz: $${t#*:} ($(FUZZ_TIME))"; \
+	  go test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZ_TIME) -parallel 1 ./$${t%%:*}/ > _output/fuzz.log 2>&1 || { cat _output/fuzz.log; exit 1; }; \
+	done
+
 # The end-to-end tests mostly wait for polls and for AWS, so they run as two
 # processes side by side, each with its own control plane, test bed and
 # provider (the tests count the AWS calls of their provider). Every test runs
@@ -112,9 +126,10 @@ bench: $(MOTO_READY) ## Measure create-to-Ready throughput, AWS calls per Instan
 E2E_SECOND_HALF := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences)
 
 .PHONY: test
-test: check-generate $(MOTO_READY) ## Run every test: unit tests, then end-to-end tests on a real control plane and AWS emulator.
+test: check-generate $(MOTO_READY) ## Run every test: unit tests, fuzzing for a bounded time, then end-to-end tests on a real control plane and AWS emulator.
 	go vet ./...
 	@mkdir -p _output
+	@$(MAKE) --no-print-directory fuzz
 	@export KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH) kube-controller-manager)" \
 	  CROSSPLANE_ASSETS="$$($(CROSSPLANE_ASSETS_SH))" MOTO_SERVER="$(MOTO_SERVER)"; \
 	echo "go test ./... (end-to-end tests in two halves side by side; output follows when both end)"; \
