@@ -138,13 +138,45 @@ type Resolver struct {
 	sessions map[sessionKey]Session
 	creds    map[credentialsKey]validatedCredentials
 	retryers map[string]aws.Retryer
-	builds   singleflight.Group
+	// uids are the ProviderConfigs cached, by name.
+	uids   map[string]types.UID
+	builds singleflight.Group
 }
 
 // NewResolver returns a Resolver that reads ProviderConfigs and Secrets with
 // the supplied client and reports calls to the observer, which may be nil.
 func NewResolver(kube client.Client, observer CallObserver) *Resolver {
-	return &Resolver{kube: kube, observer: observer, sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, retryers: map[string]aws.Retryer{}}
+	return &Resolver{
+		kube: kube, observer: observer,
+		sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, retryers: map[string]aws.Retryer{}, uids: map[string]types.UID{},
+	}
+}
+
+// Forget drops the Sessions and credentials of a ProviderConfig, which was
+// deleted: nothing of it stays in memory.
+func (r *Resolver) Forget(providerConfigName string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.forget(providerConfigName)
+}
+
+// forget drops what is cached for a ProviderConfig name; r.mu is held.
+func (r *Resolver) forget(name string) {
+	uid, ok := r.uids[name]
+	if !ok {
+		return
+	}
+	delete(r.uids, name)
+	for k := range r.sessions {
+		if k.config == uid {
+			delete(r.sessions, k)
+		}
+	}
+	for k := range r.creds {
+		if k.config == uid {
+			delete(r.creds, k)
+		}
+	}
 }
 
 // credentialsKey identifies everything credentials are built from, so that
@@ -220,10 +252,20 @@ func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region strin
 		s := Session{Config: cfg, AccountID: vc.accountID, endpoints: endpoints, signing: signing}
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		if r.uids[pc.Name] != pc.UID {
+			// A ProviderConfig of this name was deleted and made again.
+			r.forget(pc.Name)
+		}
+		r.uids[pc.Name] = pc.UID
 		for k := range r.sessions {
 			// Drop Sessions built from an older version of this ProviderConfig.
 			if k.config == ck.config && k.credentialsKey != ck {
 				delete(r.sessions, k)
+			}
+		}
+		for k := range r.creds {
+			if k.config == ck.config && k != ck {
+				delete(r.creds, k)
 			}
 		}
 		r.sessions[sk] = s

@@ -12,6 +12,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 )
@@ -148,5 +156,61 @@ func TestRetryerSharedPerAccountAndRegion(t *testing.T) {
 	}
 	if r.retryerFor("", "pc-1", "eu-west-1") != r.retryerFor("", "pc-1", "eu-west-1") {
 		t.Error("the retryer is rebuilt for each use")
+	}
+}
+
+// What is cached for a ProviderConfig is dropped when it is deleted, or
+// deleted and made again under the same name.
+func TestResolverForgetsDeletedProviderConfigs(t *testing.T) {
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = awsv1beta1.AddToScheme(scheme)
+	secret := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "crossplane-system", Name: "creds"},
+		Data:       map[string][]byte{"credentials": []byte("[default]\naws_access_key_id = A\naws_secret_access_key = S\n")},
+	}
+	pc := func(uid string) *awsv1beta1.ProviderConfig {
+		return &awsv1beta1.ProviderConfig{
+			ObjectMeta: metav1.ObjectMeta{Name: "team", UID: types.UID(uid)},
+			Spec: awsv1beta1.ProviderConfigSpec{
+				Credentials: awsv1beta1.ProviderCredentials{Source: xpv2.CredentialsSourceSecret, CommonCredentialSelectors: xpv2.CommonCredentialSelectors{
+					SecretRef: &xpv2.SecretKeySelector{SecretReference: xpv2.SecretReference{Namespace: "crossplane-system", Name: "creds"}, Key: "credentials"},
+				}},
+				SkipCredsValidation: true, SkipReqAccountID: true, SkipMetadataAPICheck: true,
+			},
+		}
+	}
+	kube := fake.NewClientBuilder().WithScheme(scheme).WithObjects(secret, pc("uid-1")).Build()
+	r := NewResolver(kube, nil)
+	ctx := context.Background()
+	for _, region := range []string{"eu-west-1", "us-east-1"} {
+		if _, err := r.Resolve(ctx, "team", region); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(r.sessions); n != 2 {
+		t.Fatalf("cached sessions: want 2, got %d", n)
+	}
+
+	// Deleted and made again: the old one's sessions go.
+	if err := kube.Delete(ctx, pc("uid-1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := kube.Create(ctx, pc("uid-2")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Resolve(ctx, "team", "eu-west-1"); err != nil {
+		t.Fatal(err)
+	}
+	for k := range r.sessions {
+		if k.config != "uid-2" {
+			t.Errorf("a session of the deleted ProviderConfig is still cached: %+v", k)
+		}
+	}
+
+	// Deleted: nothing stays.
+	r.Forget("team")
+	if len(r.sessions) != 0 || len(r.creds) != 0 || len(r.uids) != 0 {
+		t.Errorf("after Forget: %d sessions, %d credentials, %d names cached", len(r.sessions), len(r.creds), len(r.uids))
 	}
 }

@@ -43,8 +43,13 @@ func (v *validator) Reconcile(ctx context.Context, req reconcile.Request) (recon
 		return res, err
 	}
 	pc := &awsv1beta1.ProviderConfig{}
-	if err := v.kube.Get(ctx, req.NamespacedName, pc); err != nil || pc.GetDeletionTimestamp() != nil {
-		return res, client.IgnoreNotFound(err)
+	err = v.kube.Get(ctx, req.NamespacedName, pc)
+	if kerrors.IsNotFound(err) {
+		v.sessions.Forget(req.Name)
+		return res, nil
+	}
+	if err != nil || pc.GetDeletionTimestamp() != nil {
+		return res, err
 	}
 	cond, account := v.validate(ctx, pc)
 	return res, retry.RetryOnConflict(retry.DefaultRetry, func() error {
