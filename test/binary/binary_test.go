@@ -94,6 +94,7 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 	if log := p.Log(); !strings.Contains(log, "Ignoring a flag of the reference provider") || !strings.Contains(log, "--terraform-version") {
 		t.Errorf("the Terraform flags were not reported as ignored:\n%s", log)
 	}
+	env.CheckNoSecretsLeaked(t, p.Log())
 	for _, probe := range []string{"/healthz", "/readyz"} {
 		if code, _ := get(t, fmt.Sprintf("http://127.0.0.1:%d%s", healthPort, probe)); code != http.StatusOK {
 			t.Errorf("%s: want 200, got %d", probe, code)

@@ -157,13 +157,17 @@ func newInstance(name, providerConfig string) *v1beta3.Instance {
 	return in
 }
 
-// createInstance creates an Instance and deletes it when the test ends.
+// createInstance creates an Instance and, when the test ends, checks that no
+// secret leaked (harness.CheckNoSecretsLeaked) and deletes it.
 func createInstance(t *testing.T, in *v1beta3.Instance) {
 	t.Helper()
 	if err := env.Kube.Create(context.Background(), in); err != nil {
 		t.Fatalf("cannot create Instance %s: %v", in.GetName(), err)
 	}
-	t.Cleanup(func() { deleteAndWaitGone(t, in.GetName()) })
+	t.Cleanup(func() {
+		env.CheckNoSecretsLeaked(t)
+		deleteAndWaitGone(t, in.GetName())
+	})
 }
 
 // collectOrphanedUsages deletes ProviderConfigUsages whose Instance is gone.

@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -24,7 +25,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/smithy-go"
-	"github.com/go-logr/logr"
 	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
 	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -73,6 +73,7 @@ type Env struct {
 	Root       string // the repository root
 
 	controlPlane *envtest.Environment
+	providerLog  *lockedBuffer
 	stopProvider context.CancelFunc
 	providerDone chan error
 }
@@ -153,14 +154,16 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 		return err
 	}
 	controller.SetupConversion(mgr)
-	log := logging.NewNopLogger()
+	// The debug log is kept for CheckNoSecretsLeaked, and shown with
+	// PROVIDER_RDS_TEST_LOG.
+	e.providerLog = &lockedBuffer{}
+	var out io.Writer = e.providerLog
 	if os.Getenv(EnvProviderLog) != "" {
-		zl := zap.New(zap.UseDevMode(true), zap.Level(zapcore.DebugLevel))
-		ctrl.SetLogger(zl)
-		log = logging.NewLogrLogger(zl.WithName("provider"))
-	} else {
-		ctrl.SetLogger(logr.Discard())
+		out = io.MultiWriter(e.providerLog, os.Stderr)
 	}
+	zl := zap.New(zap.UseDevMode(true), zap.Level(zapcore.DebugLevel), zap.WriteTo(out))
+	ctrl.SetLogger(zl)
+	log := logging.NewLogrLogger(zl.WithName("provider"))
 	features := &feature.Flags{}
 	features.Enable(feature.EnableBetaManagementPolicies)
 	opts := instance.Options{

@@ -170,6 +170,7 @@ func TestTakeOverFromReferenceProvider(t *testing.T) {
 			t.Errorf("%s: the external name was rewritten from %s to %s", l.name, meta.GetExternalName(instances[l.name]), meta.GetExternalName(got))
 		}
 	}
+	env.CheckNoSecretsLeaked(t)
 	conn := &corev1.Secret{}
 	if err := env.Kube.Get(ctx, ktypes.NamespacedName{Namespace: "default", Name: "orders-conn"}, conn); err != nil {
 		t.Fatal(err)

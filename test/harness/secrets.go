@@ -1,0 +1,127 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/prometheus/common/expfmt"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+)
+
+// minSecretLength is the shortest value checked: shorter ones (the
+// emulator's "test" keys) also occur in ordinary text.
+const minSecretLength = 8
+
+// CheckNoSecretsLeaked fails the test if a secret value held in any Secret
+// of the cluster (passwords, credentials, tokens, keys) appears in the
+// in-process provider's log, in any event, in the metadata, spec or status
+// of any Instance or ProviderConfig, in the provider's metrics, or in the
+// extra logs given (a provider binary's). The failure names the Secret and
+// key, never the value.
+func (e *Env) CheckNoSecretsLeaked(t testing.TB, extraLogs ...string) {
+	t.Helper()
+	ctx := context.Background()
+	secrets := &corev1.SecretList{}
+	if err := e.Kube.List(ctx, secrets); err != nil {
+		t.Fatalf("secret check: %v", err)
+	}
+	values := map[string]string{} // value -> where it is kept
+	for _, s := range secrets.Items {
+		for key, v := range s.Data {
+			if !secretKey(key) {
+				continue
+			}
+			for _, value := range secretValues(string(v)) {
+				values[value] = s.Namespace + "/" + s.Name + " key " + key
+			}
+		}
+	}
+
+	texts := map[string]string{}
+	if e.providerLog != nil {
+		texts["the provider's log"] = e.providerLog.String()
+	}
+	for i, l := range extraLogs {
+		texts["provider log "+string(rune('1'+i))] = l
+	}
+	events := &corev1.EventList{}
+	instances := &v1beta3.InstanceList{}
+	configs := &awsv1beta1.ProviderConfigList{}
+	for where, list := range map[string]client.ObjectList{"events": events, "Instances": instances, "ProviderConfigs": configs} {
+		if err := e.Kube.List(ctx, list); err != nil {
+			t.Fatalf("secret check: cannot list %s: %v", where, err)
+		}
+		raw, err := json.Marshal(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[where] = string(raw)
+	}
+	if families, err := metrics.Registry.Gather(); err == nil {
+		var b bytes.Buffer
+		for _, mf := range families {
+			_, _ = expfmt.MetricFamilyToText(&b, mf)
+		}
+		texts["metrics"] = b.String()
+	}
+
+	for where, text := range texts {
+		for value, source := range values {
+			if strings.Contains(text, value) {
+				t.Errorf("secret leak: the value of %s appears in %s", source, where)
+			}
+		}
+	}
+}
+
+// secretKey reports whether a Secret key holds something secret rather
+// than connection coordinates (endpoint, host, port, username, database).
+func secretKey(key string) bool {
+	k := strings.ToLower(key)
+	for _, s := range []string{"password", "pw", "token", "secret", "credentials", "key"} {
+		if strings.Contains(k, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretValues returns the secret values of a Secret value: the value
+// itself, or each value of a key = value document (shared credentials).
+func secretValues(v string) []string {
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if len(s) >= minSecretLength && printable(s) {
+			out = append(out, s)
+		}
+	}
+	if strings.Contains(v, "\n") {
+		for _, line := range strings.Split(v, "\n") {
+			if _, value, ok := strings.Cut(line, "="); ok {
+				add(value)
+			}
+		}
+		return out
+	}
+	add(v)
+	return out
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
