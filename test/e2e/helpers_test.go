@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -16,7 +17,6 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	ktypes "k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
@@ -28,19 +28,22 @@ import (
 // backend (real AWS is slower than the test bed).
 var waitTimeout = 60 * time.Second
 
-// applyFile creates the objects of a YAML file as written.
+// applyFile creates the objects of a YAML file as written, in the API
+// version it names.
 func applyFile(t *testing.T, path string) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(env.Root, path))
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &v1beta3.Instance{}
-	if err := yaml.UnmarshalStrict(raw, in); err != nil {
-		t.Fatalf("%s does not parse as an Instance: %v", path, err)
+	objs, err := harness.DecodeObjects(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	if err := env.Kube.Create(context.Background(), in); err != nil {
-		t.Fatalf("cannot apply %s: %v", path, err)
+	for _, o := range objs {
+		if err := env.Kube.Create(context.Background(), o); err != nil {
+			t.Fatalf("cannot apply %s: %v", path, err)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -18,7 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/yaml"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
@@ -34,6 +34,11 @@ const example = "examples/instance/production-db.yaml"
 const readyTimeout = 3 * time.Minute
 
 func main() {
+	// With its output piped (make demo | tee demo.log), the demo must still
+	// stop everything it started after the reader is gone: a write to the
+	// closed pipe then fails quietly instead of killing the demo before its
+	// cleanup.
+	signal.Ignore(syscall.SIGPIPE)
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
@@ -78,19 +83,19 @@ func run() error {
 	defer provider.Stop()
 
 	step("applying " + example)
-	in := &v1beta3.Instance{}
 	raw, err := os.ReadFile(filepath.Join(env.Root, example))
 	if err != nil {
 		return err
 	}
-	if err := yaml.UnmarshalStrict(raw, in); err != nil {
-		return fmt.Errorf("%s: %w", example, err)
+	objs, err := harness.DecodeObjects(bytes.NewReader(raw))
+	if err != nil || len(objs) != 1 {
+		return fmt.Errorf("%s: want one object: %v", example, err)
 	}
-	if err := env.Kube.Create(ctx, in); err != nil {
+	if err := env.Kube.Create(ctx, objs[0]); err != nil {
 		return err
 	}
 
-	in, err = watch(ctx, env, in.GetName(), provider)
+	in, err := watch(ctx, env, objs[0].GetName(), provider)
 	if err != nil {
 		return err
 	}
