@@ -37,7 +37,7 @@ const (
 	errNoFinalSnapshot      = "the DB instance is %s, and AWS takes no final snapshot of a DB instance in that state: set spec.forProvider.skipFinalSnapshot to true to delete it without one"
 	errResourceIDNotFound   = "external name %q is a DB instance resource ID (as the reference provider records it), and no DB instance in this account and region has it; the provider creates nothing under a resource ID. Check the ProviderConfig and region, or set crossplane.io/external-name to an identifier to create a new database"
 	errUnresolvedReferences = "nothing is created while these references are unresolved: %s. This provider does not resolve references yet; set the value fields directly"
-	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instance %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
+	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instances.rds.aws.upbound.io %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
 	reasonDrift             = event.Reason("CorrectingDrift")
 	reasonCannotApply       = event.Reason("CannotApply")
 	reasonIgnoredFields     = event.Reason("IgnoredFields")
