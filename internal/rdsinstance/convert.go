@@ -96,6 +96,40 @@ func CreateParameters(spec v1beta3.InstanceSpec) (v1beta3.InstanceParameters, er
 	return out, json.Unmarshal(b, &out)
 }
 
+// reference is one reference or selector pair of the spec and the value
+// field it would fill.
+type reference struct {
+	name, value string
+	set         bool // the Ref(s) or the Selector is set
+	resolved    bool // the value field is set
+}
+
+// references lists every reference pair of the spec, in one place.
+func references(p v1beta3.InstanceParameters) []reference {
+	return []reference{
+		{"dbSubnetGroupNameRef/Selector", "dbSubnetGroupName", p.DBSubnetGroupNameRef != nil || p.DBSubnetGroupNameSelector != nil, p.DBSubnetGroupName != nil},
+		{"kmsKeyIdRef/Selector", "kmsKeyId", p.KMSKeyIDRef != nil || p.KMSKeyIDSelector != nil, p.KMSKeyID != nil},
+		{"masterUserSecretKmsKeyIdRef/Selector", "masterUserSecretKmsKeyId", p.MasterUserSecretKMSKeyIDRef != nil || p.MasterUserSecretKMSKeyIDSelector != nil, p.MasterUserSecretKMSKeyID != nil},
+		{"monitoringRoleArnRef/Selector", "monitoringRoleArn", p.MonitoringRoleArnRef != nil || p.MonitoringRoleArnSelector != nil, p.MonitoringRoleArn != nil},
+		{"parameterGroupNameRef/Selector", "parameterGroupName", p.ParameterGroupNameRef != nil || p.ParameterGroupNameSelector != nil, p.ParameterGroupName != nil},
+		{"performanceInsightsKmsKeyIdRef/Selector", "performanceInsightsKmsKeyId", p.PerformanceInsightsKMSKeyIDRef != nil || p.PerformanceInsightsKMSKeyIDSelector != nil, p.PerformanceInsightsKMSKeyID != nil},
+		{"replicateSourceDbRef/Selector", "replicateSourceDb", p.ReplicateSourceDBRef != nil || p.ReplicateSourceDBSelector != nil, p.ReplicateSourceDB != nil},
+		{"vpcSecurityGroupIdRefs/Selector", "vpcSecurityGroupIds", len(p.VPCSecurityGroupIDRefs) > 0 || p.VPCSecurityGroupIDSelector != nil, len(p.VPCSecurityGroupIDs) > 0},
+	}
+}
+
+// ReferencesSet names the references and selectors the spec sets; the
+// provider does not resolve them yet.
+func ReferencesSet(p v1beta3.InstanceParameters) []string {
+	var out []string
+	for _, r := range references(p) {
+		if r.set {
+			out = append(out, r.name)
+		}
+	}
+	return out
+}
+
 // UnresolvedReferences names the references and selectors of the spec whose
 // value field is still empty. The provider does not resolve references yet,
 // so creating a DB instance without those values would put it in the default
@@ -103,18 +137,10 @@ func CreateParameters(spec v1beta3.InstanceSpec) (v1beta3.InstanceParameters, er
 // be changed afterwards, and that may be publicly reachable.
 func UnresolvedReferences(p v1beta3.InstanceParameters) []string {
 	var out []string
-	check := func(value bool, ref, selector bool, name string) {
-		if !value && (ref || selector) {
-			out = append(out, name)
+	for _, r := range references(p) {
+		if r.set && !r.resolved {
+			out = append(out, r.name+" ("+r.value+")")
 		}
 	}
-	check(p.DBSubnetGroupName != nil, p.DBSubnetGroupNameRef != nil, p.DBSubnetGroupNameSelector != nil, "dbSubnetGroupNameRef/Selector (dbSubnetGroupName)")
-	check(p.KMSKeyID != nil, p.KMSKeyIDRef != nil, p.KMSKeyIDSelector != nil, "kmsKeyIdRef/Selector (kmsKeyId)")
-	check(p.MasterUserSecretKMSKeyID != nil, p.MasterUserSecretKMSKeyIDRef != nil, p.MasterUserSecretKMSKeyIDSelector != nil, "masterUserSecretKmsKeyIdRef/Selector (masterUserSecretKmsKeyId)")
-	check(p.MonitoringRoleArn != nil, p.MonitoringRoleArnRef != nil, p.MonitoringRoleArnSelector != nil, "monitoringRoleArnRef/Selector (monitoringRoleArn)")
-	check(p.ParameterGroupName != nil, p.ParameterGroupNameRef != nil, p.ParameterGroupNameSelector != nil, "parameterGroupNameRef/Selector (parameterGroupName)")
-	check(p.PerformanceInsightsKMSKeyID != nil, p.PerformanceInsightsKMSKeyIDRef != nil, p.PerformanceInsightsKMSKeyIDSelector != nil, "performanceInsightsKmsKeyIdRef/Selector (performanceInsightsKmsKeyId)")
-	check(p.ReplicateSourceDB != nil, p.ReplicateSourceDBRef != nil, p.ReplicateSourceDBSelector != nil, "replicateSourceDbRef/Selector (replicateSourceDb)")
-	check(len(p.VPCSecurityGroupIDs) > 0, len(p.VPCSecurityGroupIDRefs) > 0, p.VPCSecurityGroupIDSelector != nil, "vpcSecurityGroupIdRefs/Selector (vpcSecurityGroupIds)")
 	return out
 }

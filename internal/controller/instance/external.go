@@ -401,20 +401,12 @@ func desiredTags(cr *v1beta3.Instance) map[string]string {
 // ignoredFields lists spec fields that are accepted for compatibility with
 // the reference schema but that this provider does not act on yet.
 func ignoredFields(p v1beta3.InstanceParameters) []string {
-	var out []string
+	out := rdsinstance.ReferencesSet(p)
 	add := func(set bool, name string) {
 		if set {
 			out = append(out, name)
 		}
 	}
-	add(p.DBSubnetGroupNameRef != nil || p.DBSubnetGroupNameSelector != nil, "dbSubnetGroupNameRef/Selector")
-	add(p.KMSKeyIDRef != nil || p.KMSKeyIDSelector != nil, "kmsKeyIdRef/Selector")
-	add(p.MasterUserSecretKMSKeyIDRef != nil || p.MasterUserSecretKMSKeyIDSelector != nil, "masterUserSecretKmsKeyIdRef/Selector")
-	add(p.MonitoringRoleArnRef != nil || p.MonitoringRoleArnSelector != nil, "monitoringRoleArnRef/Selector")
-	add(p.ParameterGroupNameRef != nil || p.ParameterGroupNameSelector != nil, "parameterGroupNameRef/Selector")
-	add(p.PerformanceInsightsKMSKeyIDRef != nil || p.PerformanceInsightsKMSKeyIDSelector != nil, "performanceInsightsKmsKeyIdRef/Selector")
-	add(p.ReplicateSourceDBRef != nil || p.ReplicateSourceDBSelector != nil, "replicateSourceDbRef/Selector")
-	add(len(p.VPCSecurityGroupIDRefs) > 0 || p.VPCSecurityGroupIDSelector != nil, "vpcSecurityGroupIdRefs/Selector")
 	add(p.BlueGreenUpdate != nil && aws.ToBool(p.BlueGreenUpdate.Enabled), "blueGreenUpdate")
 	add(p.PasswordWoSecretRef != nil || p.PasswordWoVersion != nil, "passwordWoSecretRef/passwordWoVersion")
 	add(aws.ToBool(p.UpgradeStorageConfig), "upgradeStorageConfig")
