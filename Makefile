@@ -109,7 +109,7 @@ bench: $(MOTO_READY) ## Measure create-to-Ready throughput, AWS calls per Instan
 # with every go test): credentials parsing, drift and tag diffs, identifier
 # validation, version conversion.
 FUZZ_TIME ?= 8s
-FUZZ_TARGETS := internal/awsconfig:FuzzParseSharedCredentials internal/rdsinstance:FuzzDiff internal/rdsinstance:FuzzTagDiff \
+FUZZ_TARGETS := internal/awsconfig:FuzzParseSharedCredentials internal/rdsinstance:FuzzDiff internal/rdstags:FuzzTagDiff \
 	internal/controller/instance:FuzzValidIdentifier apis/rds/conversion:FuzzHubRoundTrip
 
 .PHONY: fuzz

@@ -29,7 +29,7 @@ import (
 	"github.com/provider-rds/provider-rds/apis"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/controller"
-	"github.com/provider-rds/provider-rds/internal/controller/instance"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	providermetrics "github.com/provider-rds/provider-rds/internal/metrics"
 )
 
@@ -100,7 +100,7 @@ func run() error {
 	if s.managementPolicy {
 		features.Enable(feature.EnableBetaManagementPolicies)
 	}
-	o := instance.Options{
+	o := managedkit.Options{
 		Options: xpcontroller.Options{
 			Logger:                  log,
 			GlobalRateLimiter:       ratelimiter.NewGlobal(s.maxReconcileRate),

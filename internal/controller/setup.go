@@ -6,22 +6,44 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	ec2v1beta1 "github.com/provider-rds/provider-rds/apis/foreign/ec2/v1beta1"
+	iamv1beta1 "github.com/provider-rds/provider-rds/apis/foreign/iam/v1beta1"
+	kmsv1beta1 "github.com/provider-rds/provider-rds/apis/foreign/kms/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
+	"github.com/provider-rds/provider-rds/internal/controller/parametergroup"
 	"github.com/provider-rds/provider-rds/internal/controller/providerconfig"
+	"github.com/provider-rds/provider-rds/internal/controller/subnetgroup"
 )
 
 // Setup adds every controller of the provider to the manager.
-func Setup(mgr ctrl.Manager, o instance.Options) error {
+func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 	if err := providerconfig.Setup(mgr, o.Options, o.Sessions); err != nil {
 		return err
 	}
-	return instance.Setup(mgr, o)
+	for _, setup := range []func(ctrl.Manager, managedkit.Options) error{
+		instance.Setup,
+		subnetgroup.Setup,
+		parametergroup.Setup,
+	} {
+		if err := setup(mgr, o); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// ClientOptions are the options of the manager's client. Secrets are read
-// from the API server when needed and never cached: a cache would list and
-// watch every Secret of the cluster, so the provider's memory would grow
-// with Secrets it has nothing to do with.
+// ClientOptions are the options of the manager's client. Kinds the
+// provider reads but does not own are read from the API server when needed
+// and never cached: a cache would list and watch every object of the kind
+// in the cluster, so the provider's memory would grow with objects it has
+// nothing to do with. That holds for Secrets and for the kinds of other
+// providers that references name (read once, when a reference resolves);
+// reading those uncached also means a kind that is not installed is
+// reported at once instead of waiting on an informer that cannot start.
 func ClientOptions() client.Options {
-	return client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{&corev1.Secret{}}}}
+	return client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{
+		&corev1.Secret{},
+		&ec2v1beta1.SecurityGroup{}, &ec2v1beta1.Subnet{}, &kmsv1beta1.Key{}, &iamv1beta1.Role{},
+	}}}
 }

@@ -118,23 +118,12 @@ func references(p v1beta3.InstanceParameters) []reference {
 	}
 }
 
-// ReferencesSet names the references and selectors the spec sets; the
-// provider does not resolve them yet.
-func ReferencesSet(p v1beta3.InstanceParameters) []string {
-	var out []string
-	for _, r := range references(p) {
-		if r.set {
-			out = append(out, r.name)
-		}
-	}
-	return out
-}
-
 // UnresolvedReferences names the references and selectors of the spec whose
-// value field is still empty. The provider does not resolve references yet,
-// so creating a DB instance without those values would put it in the default
-// subnet group, with the default key and security group: places that cannot
-// be changed afterwards, and that may be publicly reachable.
+// value field is still empty after resolution, which happens only when
+// their resolution policy is Optional. Creating a DB instance without those
+// values would put it in the default subnet group, with the default key
+// and security group: places that cannot be changed afterwards, and that
+// may be publicly reachable.
 func UnresolvedReferences(p v1beta3.InstanceParameters) []string {
 	var out []string
 	for _, r := range references(p) {

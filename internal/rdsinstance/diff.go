@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/rdstags"
 )
 
 // Drift is what separates a DB instance from its spec.
@@ -66,7 +67,7 @@ func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[str
 		d.in.ApplyImmediately = p.ApplyImmediately
 		out.Modify = &d.in
 	}
-	out.TagsToAdd, out.TagsToRemove = TagDiff(desiredTags, db.TagList)
+	out.TagsToAdd, out.TagsToRemove = rdstags.TagDiff(desiredTags, db.TagList)
 	return out
 }
 
@@ -161,7 +162,7 @@ func (d *differ) compare(p v1beta3.InstanceParameters) {
 		in.PerformanceInsightsKMSKeyId = p.PerformanceInsightsKMSKeyID
 		d.drift("performanceInsightsKmsKeyId")
 	}
-	if p.VPCSecurityGroupIDs != nil && !sameSet(stringValues(p.VPCSecurityGroupIDs), observedVPCSecurityGroups(db)) {
+	if len(p.VPCSecurityGroupIDs) > 0 && !sameSet(stringValues(p.VPCSecurityGroupIDs), observedVPCSecurityGroups(db)) {
 		in.VpcSecurityGroupIds = stringValues(p.VPCSecurityGroupIDs)
 		d.drift("vpcSecurityGroupIds")
 	}

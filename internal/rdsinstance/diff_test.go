@@ -161,6 +161,11 @@ func TestDiff(t *testing.T) {
 			spec:   v1beta3.InstanceParameters{VPCSecurityGroupIDs: []*string{aws.String("sg-2"), aws.String("sg-1")}},
 			db:     observed(),
 		},
+		"SecurityGroupsResolvedToNone": {
+			reason: "Reference resolution leaves an empty, non-nil list when nothing was referenced: that asks for nothing, and must not remove the instance's security groups.",
+			spec:   v1beta3.InstanceParameters{VPCSecurityGroupIDs: []*string{}},
+			db:     observed(),
+		},
 		"SecurityGroupsChanged": {
 			reason: "A changed security group set is applied whole.",
 			spec:   v1beta3.InstanceParameters{VPCSecurityGroupIDs: []*string{aws.String("sg-3")}},

@@ -59,7 +59,7 @@ func LateInitialize(p *v1beta3.InstanceParameters, init v1beta3.InstanceInitPara
 	li.str(&p.StorageType, init.StorageType, db.StorageType)
 	li.str(&p.Username, init.Username, db.MasterUsername)
 	li.str(&p.DBName, init.DBName, db.DBName)
-	if p.VPCSecurityGroupIDs == nil && init.VPCSecurityGroupIDs == nil && len(db.VpcSecurityGroups) > 0 {
+	if len(p.VPCSecurityGroupIDs) == 0 && len(init.VPCSecurityGroupIDs) == 0 && len(db.VpcSecurityGroups) > 0 {
 		p.VPCSecurityGroupIDs, li.changed = stringPtrs(observedVPCSecurityGroups(db)), true
 	}
 	return li.changed

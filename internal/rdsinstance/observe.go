@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/rdstags"
 )
 
 // Observation returns the atProvider status of a described DB instance.
@@ -79,7 +80,7 @@ func Observation(db types.DBInstance, p v1beta3.InstanceParameters) v1beta3.Inst
 		StorageThroughput:                  floatPtr(db.StorageThroughput),
 		StorageType:                        db.StorageType,
 		Tags:                               p.Tags,
-		TagsAll:                            tagMap(db.TagList),
+		TagsAll:                            rdstags.Map(db.TagList),
 		Timezone:                           db.Timezone,
 		UpgradeRolloutOrder:                nonEmpty(string(db.UpgradeRolloutOrder)),
 		UpgradeStorageConfig:               p.UpgradeStorageConfig,

@@ -14,6 +14,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/rdstags"
 )
 
 var ignoreSDK = cmpopts.IgnoreUnexported(rds.CreateDBInstanceInput{}, types.Tag{})
@@ -25,7 +26,7 @@ func TestCreateInput(t *testing.T) {
 		DBName: aws.String("legacy"), MaintenanceWindow: aws.String("mon:00:00-mon:03:00"), Port: aws.Float64(5433),
 		VPCSecurityGroupIDs: []*string{aws.String("sg-1")}, DeletionProtection: aws.Bool(true),
 	}
-	tags := TagList(map[string]string{"b": "2", "a": "1"})
+	tags := rdstags.TagList(map[string]string{"b": "2", "a": "1"})
 	got := CreateInput("production-db", p, Credentials{Username: "postgres", Password: "pw"}, tags)
 	want := &rds.CreateDBInstanceInput{
 		DBInstanceIdentifier: aws.String("production-db"), DBInstanceClass: aws.String("db.r6g.large"), Engine: aws.String("postgres"),
@@ -208,15 +209,6 @@ func TestPendingSummary(t *testing.T) {
 	}
 	if got := PendingSummary(observed()); len(got) != 0 {
 		t.Errorf("PendingSummary of a settled instance: want none, got %q", got)
-	}
-}
-
-func TestTagDiffDefaults(t *testing.T) {
-	got := DesiredTags(map[string]*string{"crossplane-name": aws.String("mine"), "team": aws.String("data")},
-		map[string]string{"crossplane-name": "db", "crossplane-kind": "instance.rds.aws.upbound.io"})
-	want := map[string]string{"crossplane-name": "mine", "crossplane-kind": "instance.rds.aws.upbound.io", "team": "data"}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("DesiredTags: -want, +got:\n%s", diff)
 	}
 }
 

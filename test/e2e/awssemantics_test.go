@@ -21,6 +21,7 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -159,7 +160,7 @@ func TestPasswordChangeWaitsWhileStopped(t *testing.T) {
 
 	calls := countOver(2, func() {
 		setPassword(t, secret, "after-stop-pw-2")
-		waitCondition(t, "stopped-pw-db", instance.TypePasswordPending, corev1.ConditionTrue, "it is stopped: start it")
+		waitCondition(t, "stopped-pw-db", managedkit.TypePasswordPending, corev1.ConditionTrue, "it is stopped: start it")
 	})
 	if calls["rds:ModifyDBInstance"] != 0 {
 		t.Errorf("ModifyDBInstance on a stopped instance: want none (AWS refuses them), got %s", harness.Format(calls))
@@ -175,7 +176,7 @@ func TestPasswordChangeWaitsWhileStopped(t *testing.T) {
 		published := publishedPassword(t, "stopped-pw-db")
 		return published == "after-stop-pw-2" && bed.Authenticates(t, "stopped-pw-db", published), "published " + published
 	})
-	waitCondition(t, "stopped-pw-db", instance.TypePasswordPending, corev1.ConditionFalse, "")
+	waitCondition(t, "stopped-pw-db", managedkit.TypePasswordPending, corev1.ConditionFalse, "")
 }
 
 // Defect 2 (Observe-only): the provider never sets a password under
@@ -193,7 +194,7 @@ func TestPasswordChangeUnderObserveOnlyKeepsWorkingPassword(t *testing.T) {
 
 	calls := countOver(2, func() {
 		setPassword(t, secret, "never-applied-pw-2")
-		waitCondition(t, "observe-pw-db", instance.TypePasswordPending, corev1.ConditionTrue, "management policies leave out Update")
+		waitCondition(t, "observe-pw-db", managedkit.TypePasswordPending, corev1.ConditionTrue, "management policies leave out Update")
 	})
 	for call := range calls {
 		if !strings.HasPrefix(call, "rds:Describe") {
@@ -224,7 +225,7 @@ func TestPendingOptionGroupIsNotResent(t *testing.T) {
 
 	calls := countOver(3, func() {
 		patchInstance(t, "og-db", `{"spec":{"forProvider":{"optionGroupName":"og-next"}}}`)
-		waitCondition(t, "og-db", instance.TypeChangesPending, corev1.ConditionTrue, "optionGroupName og-next")
+		waitCondition(t, "og-db", managedkit.TypeChangesPending, corev1.ConditionTrue, "optionGroupName og-next")
 	})
 	if calls["rds:ModifyDBInstance"] != 1 {
 		t.Errorf("ModifyDBInstance calls for one option group change over several polls: want 1, got %s", harness.Format(calls))
@@ -237,7 +238,7 @@ func TestPendingOptionGroupIsNotResent(t *testing.T) {
 	}
 
 	bed.Maintenance(t, "og-db")
-	waitCondition(t, "og-db", instance.TypeChangesPending, corev1.ConditionFalse, "")
+	waitCondition(t, "og-db", managedkit.TypeChangesPending, corev1.ConditionFalse, "")
 	if m := describe(t, "og-db").OptionGroupMemberships; len(m) != 1 || aws.ToString(m[0].OptionGroupName) != "og-next" {
 		t.Errorf("option groups after the maintenance window: %+v", m)
 	}
@@ -335,7 +336,7 @@ func TestAutoscaledStorageIsNotShrinking(t *testing.T) {
 	waitReadySynced(t, "autoscale-db")
 	calls := countOver(3, func() { bed.GrowStorage(t, "autoscale-db", 30) })
 	got := getInstance(t, "autoscale-db")
-	if c := condition(got, instance.TypeCannotApply); c.Status == corev1.ConditionTrue {
+	if c := condition(got, managedkit.TypeCannotApply); c.Status == corev1.ConditionTrue {
 		t.Errorf("autoscaled growth reported as CannotApply: %s", c.Message)
 	}
 	if calls["rds:ModifyDBInstance"] != 0 {
@@ -412,8 +413,8 @@ func TestPendingChangesAndRebootAreShown(t *testing.T) {
 
 	calls := countOver(3, func() {
 		patchInstance(t, "pending-db", `{"spec":{"forProvider":{"instanceClass":"db.t3.large","parameterGroupName":"pending-pg"}}}`)
-		got := waitCondition(t, "pending-db", instance.TypeChangesPending, corev1.ConditionTrue, "instanceClass db.t3.large")
-		msg := condition(got, instance.TypeChangesPending).Message
+		got := waitCondition(t, "pending-db", managedkit.TypeChangesPending, corev1.ConditionTrue, "instanceClass db.t3.large")
+		msg := condition(got, managedkit.TypeChangesPending).Message
 		for _, want := range []string{"parameter group pending-pg (pending-reboot", "next maintenance window"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("ChangesPending message lacks %q: %s", want, msg)
@@ -429,7 +430,7 @@ func TestPendingChangesAndRebootAreShown(t *testing.T) {
 	}
 
 	bed.Maintenance(t, "pending-db")
-	waitCondition(t, "pending-db", instance.TypeChangesPending, corev1.ConditionTrue, "pending-reboot")
+	waitCondition(t, "pending-db", managedkit.TypeChangesPending, corev1.ConditionTrue, "pending-reboot")
 	harness.Eventually(t, waitTimeout, "the class applied in the maintenance window", func() (bool, string) {
 		db := describe(t, "pending-db")
 		return aws.ToString(db.DBInstanceClass) == "db.t3.large" && aws.ToString(db.DBInstanceStatus) == "available", aws.ToString(db.DBInstanceClass)
@@ -437,7 +438,7 @@ func TestPendingChangesAndRebootAreShown(t *testing.T) {
 	if _, err := env.RDS().RebootDBInstance(context.Background(), &rds.RebootDBInstanceInput{DBInstanceIdentifier: aws.String("pending-db")}); err != nil {
 		t.Fatal(err)
 	}
-	waitCondition(t, "pending-db", instance.TypeChangesPending, corev1.ConditionFalse, "")
+	waitCondition(t, "pending-db", managedkit.TypeChangesPending, corev1.ConditionFalse, "")
 }
 
 // Defect 13: while creating, AWS reports no endpoint; the port was taken

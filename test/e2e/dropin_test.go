@@ -12,7 +12,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	"github.com/provider-rds/provider-rds/internal/controller/instance"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -52,7 +52,7 @@ func TestResourceIDExternalNameAdopts(t *testing.T) {
 	// Renaming is refused with a clear condition, not attempted.
 	calls = countOver(2, func() {
 		patchInstance(t, "migrated", `{"spec":{"forProvider":{"identifier":"renamed-db"}}}`)
-		waitCondition(t, "migrated", instance.TypeCannotApply, corev1.ConditionTrue, "does not rename DB instances")
+		waitCondition(t, "migrated", managedkit.TypeCannotApply, corev1.ConditionTrue, "does not rename DB instances")
 	})
 	if calls["rds:ModifyDBInstance"] != 0 {
 		t.Errorf("ModifyDBInstance after an identifier change: %s", harness.Format(calls))
@@ -74,18 +74,20 @@ func TestUnknownResourceIDCreatesNothing(t *testing.T) {
 	}
 }
 
-// While a reference or selector is set and its value field is not, nothing
-// is created (the default subnet group and key could not be changed
-// afterwards), in forProvider and in initProvider, and the Instance says
-// which.
+// A reference or selector whose resolution policy is Optional may leave
+// its value field empty. Nothing is created then either (the default subnet
+// group and key could not be changed afterwards), in forProvider and in
+// initProvider, and the Instance says which.
 func TestUnresolvedReferencesBlockCreation(t *testing.T) {
+	resolveOptional := xpv2.ResolutionPolicyOptional
+	optional := &xpv2.Policy{Resolution: &resolveOptional}
 	calls := countOver(1, func() {
 		in := newInstance("unresolved-db", providerConfigName)
-		in.Spec.ForProvider.DBSubnetGroupNameSelector = &xpv2.Selector{MatchControllerRef: aws.Bool(true)}
-		in.Spec.InitProvider.KMSKeyIDRef = &xpv2.Reference{Name: "orders-key"}
+		in.Spec.ForProvider.DBSubnetGroupNameSelector = &xpv2.Selector{MatchControllerRef: aws.Bool(true), Policy: optional}
+		in.Spec.InitProvider.ParameterGroupNameRef = &xpv2.Reference{Name: "no-such-params", Policy: optional}
 		createInstance(t, in)
 		msg := waitSyncedError(t, "unresolved-db", "nothing is created while these references are unresolved")
-		for _, want := range []string{"dbSubnetGroupNameRef/Selector (dbSubnetGroupName)", "kmsKeyIdRef/Selector (kmsKeyId)"} {
+		for _, want := range []string{"dbSubnetGroupNameRef/Selector (dbSubnetGroupName)", "parameterGroupNameRef/Selector (parameterGroupName)", "Their resolution policy is Optional"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("the condition does not name %s: %s", want, msg)
 			}
@@ -100,6 +102,6 @@ func TestUnresolvedReferencesBlockCreation(t *testing.T) {
 
 	// With the values set (as the reference provider leaves them resolved
 	// in migrated objects) creation goes ahead.
-	patchInstance(t, "unresolved-db", `{"spec":{"initProvider":{"kmsKeyId":"arn:aws:kms:ap-northeast-2:123456789012:key/orders"},"forProvider":{"dbSubnetGroupNameSelector":null,"storageEncrypted":true}}}`)
+	patchInstance(t, "unresolved-db", `{"spec":{"initProvider":{"parameterGroupNameRef":null},"forProvider":{"dbSubnetGroupNameSelector":null}}}`)
 	waitReadySynced(t, "unresolved-db")
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -88,7 +89,7 @@ func TestCreateOnlyChangeIsReportedNotRetried(t *testing.T) {
 	if s := condition(got, xpv2.TypeSynced); s.Status != corev1.ConditionTrue {
 		t.Errorf("Synced after a create-only change: want True (nothing to retry), got %s: %s", s.Status, s.Message)
 	}
-	if c := condition(got, instance.TypeCannotApply); c.Status != corev1.ConditionTrue || !strings.Contains(c.Message, "storageEncrypted") {
+	if c := condition(got, managedkit.TypeCannotApply); c.Status != corev1.ConditionTrue || !strings.Contains(c.Message, "storageEncrypted") {
 		t.Errorf("CannotApply condition: want True naming storageEncrypted, got %s: %s", c.Status, c.Message)
 	}
 }

@@ -10,9 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/provider-rds/provider-rds/internal/controller/instance"
-
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -37,7 +36,7 @@ func TestSteadyStateMakesNoMutatingCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	patchInstance(t, "steady-pending", `{"spec":{"forProvider":{"instanceClass":"db.t3.large","parameterGroupName":"steady-pg"}}}`)
-	waitCondition(t, "steady-pending", instance.TypeChangesPending, corev1.ConditionTrue, "pending-reboot")
+	waitCondition(t, "steady-pending", managedkit.TypeChangesPending, corev1.ConditionTrue, "pending-reboot")
 	bed.SetStatus(t, "steady-busy", "storage-optimization", time.Minute)
 	t.Cleanup(func() { bed.SetStatus(t, "steady-busy", "available", 0) })
 	// Let late initialisation and the first polls settle.

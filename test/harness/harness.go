@@ -49,7 +49,7 @@ import (
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/controller"
-	"github.com/provider-rds/provider-rds/internal/controller/instance"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 )
 
 // EnvProviderLog, when set, shows the provider's debug log in test output.
@@ -166,7 +166,7 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 	log := logging.NewLogrLogger(zl.WithName("provider"))
 	features := &feature.Flags{}
 	features.Enable(feature.EnableBetaManagementPolicies)
-	opts := instance.Options{
+	opts := managedkit.Options{
 		Options: xpcontroller.Options{
 			Logger:                  log,
 			GlobalRateLimiter:       ratelimiter.NewGlobal(100),

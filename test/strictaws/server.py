@@ -31,6 +31,7 @@ import time
 from typing import Any, Callable
 
 from moto.core.exceptions import ServiceException
+from moto.core.responses import ActionResult
 from moto.moto_api._internal import urls as moto_api_urls
 from moto.rds import responses as rds_responses
 from moto.rds.models import DBInstance, rds_backends
@@ -339,6 +340,19 @@ def _new_resource_id() -> str:
     return "db-" + "".join(random.choices(string.ascii_uppercase + string.digits, k=26))
 
 
+# Performance Insights settings are kept and reported (moto drops them);
+# a change "occurs immediately" and ignores ApplyImmediately.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ModifyInstance.Settings.html
+def _performance_insights(db: DBInstance, p: Any) -> None:
+    enabled = p.get("EnablePerformanceInsights")
+    if enabled is not None:
+        db.performance_insights_enabled = str(enabled).lower() == "true"
+    if p.get("PerformanceInsightsKMSKeyId") is not None:
+        db.performance_insights_kms_key_id = p.get("PerformanceInsightsKMSKeyId")
+    if p.get("PerformanceInsightsRetentionPeriod") is not None:
+        db.performance_insights_retention_period = int(p.get("PerformanceInsightsRetentionPeriod"))
+
+
 def _on_create(response: Any, result: Any) -> None:
     # A new instance is `creating`, then `backing-up` (its first automated
     # backup), then `available`.
@@ -347,6 +361,7 @@ def _on_create(response: Any, result: Any) -> None:
     if db is None:
         return
     db.dbi_resource_id = _new_resource_id()
+    _performance_insights(db, response.params)
     _gp3_baseline(db)
     _add_phase(db, "creating")
     _add_phase(db, "backing-up")
@@ -367,6 +382,7 @@ def modify(response: Any, original: Callable[[], Any]) -> Any:
     status = _status_get(db)
     if status not in MODIFIABLE:
         raise Refused("InvalidDBInstanceState", f"Database instance {db.db_instance_identifier} is not in available state (it is {status}).")
+    _performance_insights(db, p)
     storage = p.get("AllocatedStorage")
     storage_change = any(p.get(k) is not None for k in ("AllocatedStorage", "Iops", "StorageThroughput", "StorageType"))
     # "After you modify the storage ... the status of the DB instance is
@@ -429,7 +445,15 @@ def reboot(response: Any, original: Callable[[], Any]) -> Any:
     if _status_get(db) != "available":
         raise Refused("InvalidDBInstanceState", f"Database instance {db.db_instance_identifier} is not in available state.")
     result = original()
-    _add_phase(db, "rebooting", on_end=lambda: db.__dict__.pop("_bed_parameter_apply_status", None))
+    # The reboot applies what was pending when it began; a static change
+    # made while it runs waits for the next one.
+    generation = db.__dict__.get("_bed_parameter_generation", 0)
+
+    def applied() -> None:
+        if db.__dict__.get("_bed_parameter_generation", 0) == generation:
+            db.__dict__.pop("_bed_parameter_apply_status", None)
+
+    _add_phase(db, "rebooting", on_end=applied)
     return result
 
 
@@ -449,17 +473,6 @@ def passing_through(status: str) -> Callable[[Any, Callable[[], Any]], Any]:
     return rule
 
 
-def modify_parameter_group(response: Any, original: Callable[[], Any]) -> Any:
-    result = original()
-    name = response.params.get("DBParameterGroupName")
-    static = any((param.get("ApplyMethod") or "") == "pending-reboot" for param in response.params.get("Parameters") or [])
-    if static:
-        for db in response.backend.databases.values():
-            if db.db_parameter_group_name == name:
-                db.__dict__["_bed_parameter_apply_status"] = "pending-reboot"
-    return result
-
-
 def remove_tags(response: Any, original: Callable[[], Any]) -> Any:
     _check_tag_keys(list(response.params.get("TagKeys") or []))
     return original()
@@ -477,6 +490,109 @@ def creating(response: Any, original: Callable[[], Any]) -> Any:
     return result
 
 
+
+# ---------------------------------------------------------------------------
+# DB subnet groups and DB parameter groups
+# ---------------------------------------------------------------------------
+
+# ModifyDBSubnetGroup changes a group in place. moto takes the group out of
+# its table and never puts it back, so a modified group would vanish.
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBSubnetGroup.html
+def modify_subnet_group(response: Any, original: Callable[[], Any]) -> Any:
+    name = (response.params.get("DBSubnetGroupName") or "").lower()
+    group = response.backend.subnet_groups.get(name)
+    result = original()
+    if group is not None:
+        response.backend.subnet_groups[name] = group
+    return result
+
+
+def _instances_using(backend: Any, uses: Callable[[DBInstance], bool]) -> list[str]:
+    return sorted(db.db_instance_identifier for db in backend.databases.values() if uses(db))
+
+
+# "The specified database subnet group must not be associated with any DB
+# instances": AWS refuses with InvalidDBSubnetGroupStateFault.
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBSubnetGroup.html
+def delete_subnet_group(response: Any, original: Callable[[], Any]) -> Any:
+    name = (response.params.get("DBSubnetGroupName") or "").lower()
+    if _instances_using(response.backend, lambda db: getattr(getattr(db, "db_subnet_group", None), "name", "") == name):
+        raise Refused("InvalidDBSubnetGroupStateFault",
+                      f"Cannot delete the subnet group '{name}' because at least one database instance is still using it.")
+    return original()
+
+
+# "The specified DB parameter group can't be associated with any DB
+# instances": AWS refuses with InvalidDBParameterGroupState.
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBParameterGroup.html
+def delete_parameter_group(response: Any, original: Callable[[], Any]) -> Any:
+    name = response.params.get("DBParameterGroupName") or ""
+    if _instances_using(response.backend, lambda db: db.db_parameter_group_name == name):
+        raise Refused("InvalidDBParameterGroupState",
+                      f"One or more database instances are still members of this parameter group {name}, so the group cannot be deleted")
+    return original()
+
+
+# "You can use the immediate value with dynamic parameters only. You can
+# use the pending-reboot value for both dynamic and static parameters."
+# moto knows no parameter's type; these are static in the engines' own
+# parameter lists (DescribeEngineDefaultParameters, ApplyType static).
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBParameterGroup.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithParamGroups.Modifying.html
+STATIC_PARAMETERS = {
+    "postgres": {"shared_buffers", "max_connections", "shared_preload_libraries", "max_wal_senders", "wal_buffers", "max_worker_processes"},
+    "mysql": {"performance_schema", "innodb_log_buffer_size", "innodb_read_io_threads", "innodb_write_io_threads"},
+}
+
+
+def _static(family: str, name: str) -> bool:
+    for prefix, names in STATIC_PARAMETERS.items():
+        if family.lower().startswith(prefix) and name.lower() in names:
+            return True
+    return False
+
+
+# A new DB parameter group is associated at once, but "the DB instance must
+# be rebooted" for static changes: instances using the group show
+# pending-reboot until they are.
+def modify_parameter_group(response: Any, original: Callable[[], Any]) -> Any:
+    name = response.params.get("DBParameterGroupName")
+    group = response.backend.db_parameter_groups.get(name)
+    family = group.family if group is not None else ""
+    for param in response.params.get("Parameters") or []:
+        method = param.get("ApplyMethod") or ""
+        if method == "immediate" and _static(family, param.get("ParameterName") or ""):
+            raise Refused("InvalidParameterCombination",
+                          f"cannot use immediate apply method for static parameter {param.get('ParameterName')}")
+    result = original()
+    static = any((param.get("ApplyMethod") or "") == "pending-reboot" for param in response.params.get("Parameters") or [])
+    if static:
+        for db in response.backend.databases.values():
+            if db.db_parameter_group_name == name:
+                db.__dict__["_bed_parameter_apply_status"] = "pending-reboot"
+                db.__dict__["_bed_parameter_generation"] = db.__dict__.get("_bed_parameter_generation", 0) + 1
+    return result
+
+
+# ResetDBParameterGroup returns parameters (or all, with
+# ResetAllParameters) to the engine default. moto has no such action; in
+# its groups a parameter at the engine default is simply absent.
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ResetDBParameterGroup.html
+def _reset_db_parameter_group(self: Any) -> Any:
+    name = self.params.get("DBParameterGroupName")
+    group = self.backend.db_parameter_groups.get(name)
+    if group is None:
+        raise Refused("DBParameterGroupNotFound", f"DBParameterGroup not found: {name}")
+    if str(self.params.get("ResetAllParameters")).lower() == "true":
+        group.parameters.clear()
+    else:
+        for param in self.params.get("Parameters") or []:
+            group.parameters.pop(param.get("ParameterName"), None)
+    return ActionResult({"DBParameterGroupName": name})
+
+
+rds_responses.RDSResponse.reset_db_parameter_group = _reset_db_parameter_group  # type: ignore[attr-defined]
+
 RULES: dict[str, Callable[[Any, Callable[[], Any]], Any]] = {
     "create_db_instance": creating,
     "create_db_instance_read_replica": creating,
@@ -489,6 +605,9 @@ RULES: dict[str, Callable[[Any, Callable[[], Any]], Any]] = {
     "stop_db_instance": passing_through("stopping"),
     "start_db_instance": passing_through("starting"),
     "modify_db_parameter_group": modify_parameter_group,
+    "modify_db_subnet_group": modify_subnet_group,
+    "delete_db_subnet_group": delete_subnet_group,
+    "delete_db_parameter_group": delete_parameter_group,
     "remove_tags_from_resource": remove_tags,
     "add_tags_to_resource": add_tags,
 }

@@ -81,14 +81,12 @@ type InstanceParameters struct {
 	DBSubnetGroupName *string `json:"dbSubnetGroupName,omitempty"`
 
 	// DBSubnetGroupNameRef references a SubnetGroup to fill dbSubnetGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
 	// +optional
 	DBSubnetGroupNameRef *xpv2.Reference `json:"dbSubnetGroupNameRef,omitempty"`
 
 	// DBSubnetGroupNameSelector selects a SubnetGroup to fill dbSubnetGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
 	// +optional
 	DBSubnetGroupNameSelector *xpv2.Selector `json:"dbSubnetGroupNameSelector,omitempty"`
 
@@ -184,14 +182,12 @@ type InstanceParameters struct {
 	KMSKeyID *string `json:"kmsKeyId,omitempty"`
 
 	// KMSKeyIDRef references a Key to fill kmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	KMSKeyIDRef *xpv2.Reference `json:"kmsKeyIdRef,omitempty"`
 
 	// KMSKeyIDSelector selects a Key to fill kmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	KMSKeyIDSelector *xpv2.Selector `json:"kmsKeyIdSelector,omitempty"`
 
@@ -212,14 +208,12 @@ type InstanceParameters struct {
 	MasterUserSecretKMSKeyID *string `json:"masterUserSecretKmsKeyId,omitempty"`
 
 	// MasterUserSecretKMSKeyIDRef references a Key to fill masterUserSecretKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	MasterUserSecretKMSKeyIDRef *xpv2.Reference `json:"masterUserSecretKmsKeyIdRef,omitempty"`
 
 	// MasterUserSecretKMSKeyIDSelector selects a Key to fill masterUserSecretKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	MasterUserSecretKMSKeyIDSelector *xpv2.Selector `json:"masterUserSecretKmsKeyIdSelector,omitempty"`
 
@@ -237,14 +231,12 @@ type InstanceParameters struct {
 	MonitoringRoleArn *string `json:"monitoringRoleArn,omitempty"`
 
 	// MonitoringRoleArnRef references a Role to fill monitoringRoleArn.
-	// This provider does not resolve references yet: while this is set and
-	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
 	// +optional
 	MonitoringRoleArnRef *xpv2.Reference `json:"monitoringRoleArnRef,omitempty"`
 
 	// MonitoringRoleArnSelector selects a Role to fill monitoringRoleArn.
-	// This provider does not resolve references yet: while this is set and
-	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
 	// +optional
 	MonitoringRoleArnSelector *xpv2.Selector `json:"monitoringRoleArnSelector,omitempty"`
 
@@ -274,14 +266,12 @@ type InstanceParameters struct {
 	ParameterGroupName *string `json:"parameterGroupName,omitempty"`
 
 	// ParameterGroupNameRef references a ParameterGroup to fill parameterGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
 	// +optional
 	ParameterGroupNameRef *xpv2.Reference `json:"parameterGroupNameRef,omitempty"`
 
 	// ParameterGroupNameSelector selects a ParameterGroup to fill parameterGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
 	// +optional
 	ParameterGroupNameSelector *xpv2.Selector `json:"parameterGroupNameSelector,omitempty"`
 
@@ -306,14 +296,12 @@ type InstanceParameters struct {
 	PerformanceInsightsKMSKeyID *string `json:"performanceInsightsKmsKeyId,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDRef references a Key to fill performanceInsightsKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	PerformanceInsightsKMSKeyIDRef *xpv2.Reference `json:"performanceInsightsKmsKeyIdRef,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDSelector selects a Key to fill performanceInsightsKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	PerformanceInsightsKMSKeyIDSelector *xpv2.Selector `json:"performanceInsightsKmsKeyIdSelector,omitempty"`
 
@@ -343,14 +331,12 @@ type InstanceParameters struct {
 	ReplicateSourceDB *string `json:"replicateSourceDb,omitempty"`
 
 	// ReplicateSourceDBRef references an Instance to fill replicateSourceDb.
-	// This provider does not resolve references yet: while this is set and
-	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
 	// +optional
 	ReplicateSourceDBRef *xpv2.Reference `json:"replicateSourceDbRef,omitempty"`
 
 	// ReplicateSourceDBSelector selects an Instance to fill replicateSourceDb.
-	// This provider does not resolve references yet: while this is set and
-	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
 	// +optional
 	ReplicateSourceDBSelector *xpv2.Selector `json:"replicateSourceDbSelector,omitempty"`
 
@@ -404,14 +390,12 @@ type InstanceParameters struct {
 	Username *string `json:"username,omitempty"`
 
 	// VPCSecurityGroupIDRefs reference SecurityGroups to fill vpcSecurityGroupIds.
-	// This provider does not resolve references yet: while this is set and
-	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDRefs []xpv2.Reference `json:"vpcSecurityGroupIdRefs,omitempty"`
 
 	// VPCSecurityGroupIDSelector selects SecurityGroups to fill vpcSecurityGroupIds.
-	// This provider does not resolve references yet: while this is set and
-	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDSelector *xpv2.Selector `json:"vpcSecurityGroupIdSelector,omitempty"`
 
@@ -730,98 +714,82 @@ type InstanceInitParameters struct {
 	VPCSecurityGroupIDs []*string `json:"vpcSecurityGroupIds,omitempty"`
 
 	// DBSubnetGroupNameRef references a SubnetGroup to fill dbSubnetGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
 	// +optional
 	DBSubnetGroupNameRef *xpv2.Reference `json:"dbSubnetGroupNameRef,omitempty"`
 
 	// DBSubnetGroupNameSelector selects a SubnetGroup to fill dbSubnetGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
 	// +optional
 	DBSubnetGroupNameSelector *xpv2.Selector `json:"dbSubnetGroupNameSelector,omitempty"`
 
 	// KMSKeyIDRef references a Key to fill kmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	KMSKeyIDRef *xpv2.Reference `json:"kmsKeyIdRef,omitempty"`
 
 	// KMSKeyIDSelector selects a Key to fill kmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	KMSKeyIDSelector *xpv2.Selector `json:"kmsKeyIdSelector,omitempty"`
 
 	// MasterUserSecretKMSKeyIDRef references a Key to fill masterUserSecretKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	MasterUserSecretKMSKeyIDRef *xpv2.Reference `json:"masterUserSecretKmsKeyIdRef,omitempty"`
 
 	// MasterUserSecretKMSKeyIDSelector selects a Key to fill masterUserSecretKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	MasterUserSecretKMSKeyIDSelector *xpv2.Selector `json:"masterUserSecretKmsKeyIdSelector,omitempty"`
 
 	// MonitoringRoleArnRef references a Role to fill monitoringRoleArn.
-	// This provider does not resolve references yet: while this is set and
-	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
 	// +optional
 	MonitoringRoleArnRef *xpv2.Reference `json:"monitoringRoleArnRef,omitempty"`
 
 	// MonitoringRoleArnSelector selects a Role to fill monitoringRoleArn.
-	// This provider does not resolve references yet: while this is set and
-	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
 	// +optional
 	MonitoringRoleArnSelector *xpv2.Selector `json:"monitoringRoleArnSelector,omitempty"`
 
 	// ParameterGroupNameRef references a ParameterGroup to fill parameterGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
 	// +optional
 	ParameterGroupNameRef *xpv2.Reference `json:"parameterGroupNameRef,omitempty"`
 
 	// ParameterGroupNameSelector selects a ParameterGroup to fill parameterGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
 	// +optional
 	ParameterGroupNameSelector *xpv2.Selector `json:"parameterGroupNameSelector,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDRef references a Key to fill performanceInsightsKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	PerformanceInsightsKMSKeyIDRef *xpv2.Reference `json:"performanceInsightsKmsKeyIdRef,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDSelector selects a Key to fill performanceInsightsKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	PerformanceInsightsKMSKeyIDSelector *xpv2.Selector `json:"performanceInsightsKmsKeyIdSelector,omitempty"`
 
 	// ReplicateSourceDBRef references an Instance to fill replicateSourceDb.
-	// This provider does not resolve references yet: while this is set and
-	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
 	// +optional
 	ReplicateSourceDBRef *xpv2.Reference `json:"replicateSourceDbRef,omitempty"`
 
 	// ReplicateSourceDBSelector selects an Instance to fill replicateSourceDb.
-	// This provider does not resolve references yet: while this is set and
-	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
 	// +optional
 	ReplicateSourceDBSelector *xpv2.Selector `json:"replicateSourceDbSelector,omitempty"`
 
 	// VPCSecurityGroupIDRefs reference SecurityGroups to fill vpcSecurityGroupIds.
-	// This provider does not resolve references yet: while this is set and
-	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDRefs []xpv2.Reference `json:"vpcSecurityGroupIdRefs,omitempty"`
 
 	// VPCSecurityGroupIDSelector selects SecurityGroups to fill vpcSecurityGroupIds.
-	// This provider does not resolve references yet: while this is set and
-	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDSelector *xpv2.Selector `json:"vpcSecurityGroupIdSelector,omitempty"`
 }

@@ -78,17 +78,16 @@ type InstanceParameters struct {
 
 	// DBSubnetGroupName of the instance.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1.SubnetGroup
 	DBSubnetGroupName *string `json:"dbSubnetGroupName,omitempty"`
 
 	// DBSubnetGroupNameRef references a SubnetGroup to fill dbSubnetGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
 	// +optional
 	DBSubnetGroupNameRef *xpv2.Reference `json:"dbSubnetGroupNameRef,omitempty"`
 
 	// DBSubnetGroupNameSelector selects a SubnetGroup to fill dbSubnetGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
 	// +optional
 	DBSubnetGroupNameSelector *xpv2.Selector `json:"dbSubnetGroupNameSelector,omitempty"`
 
@@ -180,17 +179,17 @@ type InstanceParameters struct {
 
 	// KMSKeyID encrypts the storage.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/kms/v1beta1.Key
+	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("arn")
 	KMSKeyID *string `json:"kmsKeyId,omitempty"`
 
 	// KMSKeyIDRef references a Key to fill kmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	KMSKeyIDRef *xpv2.Reference `json:"kmsKeyIdRef,omitempty"`
 
 	// KMSKeyIDSelector selects a Key to fill kmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	KMSKeyIDSelector *xpv2.Selector `json:"kmsKeyIdSelector,omitempty"`
 
@@ -208,17 +207,17 @@ type InstanceParameters struct {
 
 	// MasterUserSecretKMSKeyID encrypts the managed master password secret.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/kms/v1beta1.Key
+	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("keyId")
 	MasterUserSecretKMSKeyID *string `json:"masterUserSecretKmsKeyId,omitempty"`
 
 	// MasterUserSecretKMSKeyIDRef references a Key to fill masterUserSecretKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	MasterUserSecretKMSKeyIDRef *xpv2.Reference `json:"masterUserSecretKmsKeyIdRef,omitempty"`
 
 	// MasterUserSecretKMSKeyIDSelector selects a Key to fill masterUserSecretKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	MasterUserSecretKMSKeyIDSelector *xpv2.Selector `json:"masterUserSecretKmsKeyIdSelector,omitempty"`
 
@@ -233,17 +232,17 @@ type InstanceParameters struct {
 
 	// MonitoringRoleArn lets RDS send Enhanced Monitoring metrics.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/iam/v1beta1.Role
+	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("arn")
 	MonitoringRoleArn *string `json:"monitoringRoleArn,omitempty"`
 
 	// MonitoringRoleArnRef references a Role to fill monitoringRoleArn.
-	// This provider does not resolve references yet: while this is set and
-	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
 	// +optional
 	MonitoringRoleArnRef *xpv2.Reference `json:"monitoringRoleArnRef,omitempty"`
 
 	// MonitoringRoleArnSelector selects a Role to fill monitoringRoleArn.
-	// This provider does not resolve references yet: while this is set and
-	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
 	// +optional
 	MonitoringRoleArnSelector *xpv2.Selector `json:"monitoringRoleArnSelector,omitempty"`
 
@@ -266,17 +265,16 @@ type InstanceParameters struct {
 
 	// ParameterGroupName of the instance.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1.ParameterGroup
 	ParameterGroupName *string `json:"parameterGroupName,omitempty"`
 
 	// ParameterGroupNameRef references a ParameterGroup to fill parameterGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
 	// +optional
 	ParameterGroupNameRef *xpv2.Reference `json:"parameterGroupNameRef,omitempty"`
 
 	// ParameterGroupNameSelector selects a ParameterGroup to fill parameterGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
 	// +optional
 	ParameterGroupNameSelector *xpv2.Selector `json:"parameterGroupNameSelector,omitempty"`
 
@@ -298,17 +296,16 @@ type InstanceParameters struct {
 
 	// PerformanceInsightsKMSKeyID encrypts Performance Insights data.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/kms/v1beta1.Key
 	PerformanceInsightsKMSKeyID *string `json:"performanceInsightsKmsKeyId,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDRef references a Key to fill performanceInsightsKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	PerformanceInsightsKMSKeyIDRef *xpv2.Reference `json:"performanceInsightsKmsKeyIdRef,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDSelector selects a Key to fill performanceInsightsKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	PerformanceInsightsKMSKeyIDSelector *xpv2.Selector `json:"performanceInsightsKmsKeyIdSelector,omitempty"`
 
@@ -335,17 +332,17 @@ type InstanceParameters struct {
 
 	// ReplicateSourceDB makes the instance a read replica of this source (identifier or ARN).
 	// +optional
+	// +crossplane:generate:reference:type=Instance
+	// +crossplane:generate:reference:extractor=InstanceIdentifier()
 	ReplicateSourceDB *string `json:"replicateSourceDb,omitempty"`
 
 	// ReplicateSourceDBRef references an Instance to fill replicateSourceDb.
-	// This provider does not resolve references yet: while this is set and
-	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
 	// +optional
 	ReplicateSourceDBRef *xpv2.Reference `json:"replicateSourceDbRef,omitempty"`
 
 	// ReplicateSourceDBSelector selects an Instance to fill replicateSourceDb.
-	// This provider does not resolve references yet: while this is set and
-	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
 	// +optional
 	ReplicateSourceDBSelector *xpv2.Selector `json:"replicateSourceDbSelector,omitempty"`
 
@@ -395,20 +392,21 @@ type InstanceParameters struct {
 	Username *string `json:"username,omitempty"`
 
 	// VPCSecurityGroupIDRefs reference SecurityGroups to fill vpcSecurityGroupIds.
-	// This provider does not resolve references yet: while this is set and
-	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDRefs []xpv2.Reference `json:"vpcSecurityGroupIdRefs,omitempty"`
 
 	// VPCSecurityGroupIDSelector selects SecurityGroups to fill vpcSecurityGroupIds.
-	// This provider does not resolve references yet: while this is set and
-	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDSelector *xpv2.Selector `json:"vpcSecurityGroupIdSelector,omitempty"`
 
 	// VPCSecurityGroupIDs of the instance.
 	// +listType=set
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/ec2/v1beta1.SecurityGroup
+	// +crossplane:generate:reference:refFieldName=VPCSecurityGroupIDRefs
+	// +crossplane:generate:reference:selectorFieldName=VPCSecurityGroupIDSelector
 	VPCSecurityGroupIDs []*string `json:"vpcSecurityGroupIds,omitempty"`
 }
 
@@ -478,6 +476,7 @@ type InstanceInitParameters struct {
 
 	// DBSubnetGroupName of the instance.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1.SubnetGroup
 	DBSubnetGroupName *string `json:"dbSubnetGroupName,omitempty"`
 
 	// DatabaseInsightsMode of the instance.
@@ -568,6 +567,8 @@ type InstanceInitParameters struct {
 
 	// KMSKeyID encrypts the storage.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/kms/v1beta1.Key
+	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("arn")
 	KMSKeyID *string `json:"kmsKeyId,omitempty"`
 
 	// LicenseModel of the engine.
@@ -584,6 +585,8 @@ type InstanceInitParameters struct {
 
 	// MasterUserSecretKMSKeyID encrypts the managed master password secret.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/kms/v1beta1.Key
+	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("keyId")
 	MasterUserSecretKMSKeyID *string `json:"masterUserSecretKmsKeyId,omitempty"`
 
 	// MaxAllocatedStorage is the storage autoscaling limit in gibibytes.
@@ -597,6 +600,8 @@ type InstanceInitParameters struct {
 
 	// MonitoringRoleArn lets RDS send Enhanced Monitoring metrics.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/iam/v1beta1.Role
+	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("arn")
 	MonitoringRoleArn *string `json:"monitoringRoleArn,omitempty"`
 
 	// MultiAZ runs a standby in another availability zone.
@@ -618,6 +623,7 @@ type InstanceInitParameters struct {
 
 	// ParameterGroupName of the instance.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1.ParameterGroup
 	ParameterGroupName *string `json:"parameterGroupName,omitempty"`
 
 	// PasswordSecretRef holds the master password. With autoGeneratePassword the provider writes a generated one there.
@@ -638,6 +644,7 @@ type InstanceInitParameters struct {
 
 	// PerformanceInsightsKMSKeyID encrypts Performance Insights data.
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/kms/v1beta1.Key
 	PerformanceInsightsKMSKeyID *string `json:"performanceInsightsKmsKeyId,omitempty"`
 
 	// PerformanceInsightsRetentionPeriod in days.
@@ -659,6 +666,8 @@ type InstanceInitParameters struct {
 
 	// ReplicateSourceDB makes the instance a read replica of this source (identifier or ARN).
 	// +optional
+	// +crossplane:generate:reference:type=Instance
+	// +crossplane:generate:reference:extractor=InstanceIdentifier()
 	ReplicateSourceDB *string `json:"replicateSourceDb,omitempty"`
 
 	// RestoreToPointInTime creates the instance from a point-in-time restore.
@@ -709,101 +718,88 @@ type InstanceInitParameters struct {
 	// VPCSecurityGroupIDs of the instance.
 	// +listType=set
 	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/ec2/v1beta1.SecurityGroup
+	// +crossplane:generate:reference:refFieldName=VPCSecurityGroupIDRefs
+	// +crossplane:generate:reference:selectorFieldName=VPCSecurityGroupIDSelector
 	VPCSecurityGroupIDs []*string `json:"vpcSecurityGroupIds,omitempty"`
 
 	// DBSubnetGroupNameRef references a SubnetGroup to fill dbSubnetGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
 	// +optional
 	DBSubnetGroupNameRef *xpv2.Reference `json:"dbSubnetGroupNameRef,omitempty"`
 
 	// DBSubnetGroupNameSelector selects a SubnetGroup to fill dbSubnetGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// dbSubnetGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
 	// +optional
 	DBSubnetGroupNameSelector *xpv2.Selector `json:"dbSubnetGroupNameSelector,omitempty"`
 
 	// KMSKeyIDRef references a Key to fill kmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	KMSKeyIDRef *xpv2.Reference `json:"kmsKeyIdRef,omitempty"`
 
 	// KMSKeyIDSelector selects a Key to fill kmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// kmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	KMSKeyIDSelector *xpv2.Selector `json:"kmsKeyIdSelector,omitempty"`
 
 	// MasterUserSecretKMSKeyIDRef references a Key to fill masterUserSecretKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	MasterUserSecretKMSKeyIDRef *xpv2.Reference `json:"masterUserSecretKmsKeyIdRef,omitempty"`
 
 	// MasterUserSecretKMSKeyIDSelector selects a Key to fill masterUserSecretKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// masterUserSecretKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	MasterUserSecretKMSKeyIDSelector *xpv2.Selector `json:"masterUserSecretKmsKeyIdSelector,omitempty"`
 
 	// MonitoringRoleArnRef references a Role to fill monitoringRoleArn.
-	// This provider does not resolve references yet: while this is set and
-	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
 	// +optional
 	MonitoringRoleArnRef *xpv2.Reference `json:"monitoringRoleArnRef,omitempty"`
 
 	// MonitoringRoleArnSelector selects a Role to fill monitoringRoleArn.
-	// This provider does not resolve references yet: while this is set and
-	// monitoringRoleArn is not, no DB instance is created, and the Instance says why.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
 	// +optional
 	MonitoringRoleArnSelector *xpv2.Selector `json:"monitoringRoleArnSelector,omitempty"`
 
 	// ParameterGroupNameRef references a ParameterGroup to fill parameterGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
 	// +optional
 	ParameterGroupNameRef *xpv2.Reference `json:"parameterGroupNameRef,omitempty"`
 
 	// ParameterGroupNameSelector selects a ParameterGroup to fill parameterGroupName.
-	// This provider does not resolve references yet: while this is set and
-	// parameterGroupName is not, no DB instance is created, and the Instance says why.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
 	// +optional
 	ParameterGroupNameSelector *xpv2.Selector `json:"parameterGroupNameSelector,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDRef references a Key to fill performanceInsightsKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	PerformanceInsightsKMSKeyIDRef *xpv2.Reference `json:"performanceInsightsKmsKeyIdRef,omitempty"`
 
 	// PerformanceInsightsKMSKeyIDSelector selects a Key to fill performanceInsightsKmsKeyId.
-	// This provider does not resolve references yet: while this is set and
-	// performanceInsightsKmsKeyId is not, no DB instance is created, and the Instance says why.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
 	// +optional
 	PerformanceInsightsKMSKeyIDSelector *xpv2.Selector `json:"performanceInsightsKmsKeyIdSelector,omitempty"`
 
 	// ReplicateSourceDBRef references an Instance to fill replicateSourceDb.
-	// This provider does not resolve references yet: while this is set and
-	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
 	// +optional
 	ReplicateSourceDBRef *xpv2.Reference `json:"replicateSourceDbRef,omitempty"`
 
 	// ReplicateSourceDBSelector selects an Instance to fill replicateSourceDb.
-	// This provider does not resolve references yet: while this is set and
-	// replicateSourceDb is not, no DB instance is created, and the Instance says why.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
 	// +optional
 	ReplicateSourceDBSelector *xpv2.Selector `json:"replicateSourceDbSelector,omitempty"`
 
 	// VPCSecurityGroupIDRefs reference SecurityGroups to fill vpcSecurityGroupIds.
-	// This provider does not resolve references yet: while this is set and
-	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDRefs []xpv2.Reference `json:"vpcSecurityGroupIdRefs,omitempty"`
 
 	// VPCSecurityGroupIDSelector selects SecurityGroups to fill vpcSecurityGroupIds.
-	// This provider does not resolve references yet: while this is set and
-	// vpcSecurityGroupIds is not, no DB instance is created, and the Instance says why.
+	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDSelector *xpv2.Selector `json:"vpcSecurityGroupIdSelector,omitempty"`
 }

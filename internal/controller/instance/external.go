@@ -9,26 +9,23 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
-	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/internal/rdsinstance"
+	"github.com/provider-rds/provider-rds/internal/rdstags"
 )
 
 const (
-	errNotInstance          = "managed resource is not an Instance"
 	errDescribe             = "cannot describe DB instance"
 	errCreate               = "cannot create DB instance"
 	errModify               = "cannot modify DB instance"
 	errDelete               = "cannot delete DB instance"
-	errAddTags              = "cannot add tags to DB instance"
-	errRemoveTags           = "cannot remove tags from DB instance"
 	errCreateParameters     = "cannot compute creation parameters"
 	errDisableProtection    = "cannot turn off deletion protection before deleting the DB instance"
 	errDeletionProtected    = "deletion protection is on: set spec.forProvider.deletionProtection to false to delete the DB instance"
@@ -36,7 +33,7 @@ const (
 	errPasswordNeeded       = "a master password is required to stop AWS managing it; set passwordSecretRef or autoGeneratePassword"
 	errNoFinalSnapshot      = "the DB instance is %s, and AWS takes no final snapshot of a DB instance in that state: set spec.forProvider.skipFinalSnapshot to true to delete it without one"
 	errResourceIDNotFound   = "external name %q is a DB instance resource ID (as the reference provider records it), and no DB instance in this account and region has it; the provider creates nothing under a resource ID. Check the ProviderConfig and region, or set crossplane.io/external-name to an identifier to create a new database"
-	errUnresolvedReferences = "nothing is created while these references are unresolved: %s. This provider does not resolve references yet; set the value fields directly"
+	errUnresolvedReferences = "nothing is created while these references are unresolved: %s. Their resolution policy is Optional, and a DB instance created without them would take AWS's defaults (default subnet group, key, security group), which cannot all be changed afterwards; make the referenced objects exist and be ready, or set the value fields directly"
 	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instances.rds.aws.upbound.io %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
 	reasonDrift             = event.Reason("CorrectingDrift")
 	reasonCannotApply       = event.Reason("CannotApply")
@@ -59,6 +56,7 @@ type RDSAPI interface {
 	DeleteDBInstance(ctx context.Context, in *rds.DeleteDBInstanceInput, opts ...func(*rds.Options)) (*rds.DeleteDBInstanceOutput, error)
 	AddTagsToResource(ctx context.Context, in *rds.AddTagsToResourceInput, opts ...func(*rds.Options)) (*rds.AddTagsToResourceOutput, error)
 	RemoveTagsFromResource(ctx context.Context, in *rds.RemoveTagsFromResourceInput, opts ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error)
+	ListTagsForResource(ctx context.Context, in *rds.ListTagsForResourceInput, opts ...func(*rds.Options)) (*rds.ListTagsForResourceOutput, error)
 }
 
 // external manages one Instance's DB instance for the length of a reconcile.
@@ -96,11 +94,7 @@ func validIdentifier(id string) error {
 	return nil
 }
 
-func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.ExternalObservation, error) {
-	cr, ok := mg.(*v1beta3.Instance)
-	if !ok {
-		return managed.ExternalObservation{}, errors.New(errNotInstance)
-	}
+func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalObservation, error) {
 	id := meta.GetExternalName(cr)
 	if err := validIdentifier(id); err != nil {
 		if meta.WasDeleted(cr) {
@@ -143,16 +137,16 @@ func (e *external) Observe(ctx context.Context, mg resource.Managed) (managed.Ex
 		return managed.ExternalObservation{}, err
 	}
 	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, desiredTags(cr))
-	warn(e.record, cr, TypeCannotApply, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
+	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
 	ignored := ignoredFields(cr.Spec.ForProvider)
-	warn(e.record, cr, TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
+	managedkit.Warn(e.record, cr, managedkit.TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
 	pending := rdsinstance.PendingSummary(db)
-	inform(e.record, cr, TypeChangesPending, reasonChangesPending, pendingMessage(cr, pending), len(pending) > 0)
-	report := warn
+	managedkit.Inform(e.record, cr, managedkit.TypeChangesPending, reasonChangesPending, pendingMessage(cr, pending), len(pending) > 0)
+	report := managedkit.Warn
 	if plan.set || rdsinstance.PasswordPending(db) {
-		report = inform // under way, nothing for the user to do
+		report = managedkit.Inform // under way, nothing for the user to do
 	}
-	report(e.record, cr, TypePasswordPending, reasonPasswordPending, plan.waiting, plan.waiting != "")
+	report(e.record, cr, managedkit.TypePasswordPending, reasonPasswordPending, plan.waiting, plan.waiting != "")
 
 	e.drift, e.password, e.plan = drift, pw, plan
 	diff := drift.Summary()
@@ -212,11 +206,7 @@ func (e *external) appliedPassword(ctx context.Context, cr *v1beta3.Instance, db
 	return e.passwords.current(ctx, cr, false)
 }
 
-func (e *external) Create(ctx context.Context, mg resource.Managed) (managed.ExternalCreation, error) {
-	cr, ok := mg.(*v1beta3.Instance)
-	if !ok {
-		return managed.ExternalCreation{}, errors.New(errNotInstance)
-	}
+func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalCreation, error) {
 	id := meta.GetExternalName(cr)
 	if resourceID.MatchString(id) {
 		// A migrated object whose database is gone, or in another account
@@ -235,7 +225,7 @@ func (e *external) Create(ctx context.Context, mg resource.Managed) (managed.Ext
 	if err != nil {
 		return managed.ExternalCreation{}, err
 	}
-	tags := rdsinstance.TagList(desiredTags(cr))
+	tags := rdstags.TagList(desiredTags(cr))
 
 	var pw masterPassword
 	if method != rdsinstance.CreateReadReplica {
@@ -279,11 +269,7 @@ func (e *external) Create(ctx context.Context, mg resource.Managed) (managed.Ext
 	return managed.ExternalCreation{}, nil
 }
 
-func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.ExternalUpdate, error) {
-	cr, ok := mg.(*v1beta3.Instance)
-	if !ok {
-		return managed.ExternalUpdate{}, errors.New(errNotInstance)
-	}
+func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalUpdate, error) {
 	if e.observed == nil {
 		return managed.ExternalUpdate{}, errors.New(errDescribe)
 	}
@@ -314,24 +300,13 @@ func (e *external) Update(ctx context.Context, mg resource.Managed) (managed.Ext
 			}
 		}
 	}
-	if len(drift.TagsToAdd) > 0 {
-		if _, err := e.rds.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: db.DBInstanceArn, Tags: drift.TagsToAdd}); err != nil {
-			return managed.ExternalUpdate{}, errors.Wrap(err, errAddTags)
-		}
-	}
-	if len(drift.TagsToRemove) > 0 {
-		if _, err := e.rds.RemoveTagsFromResource(ctx, &rds.RemoveTagsFromResourceInput{ResourceName: db.DBInstanceArn, TagKeys: drift.TagsToRemove}); err != nil {
-			return managed.ExternalUpdate{}, errors.Wrap(err, errRemoveTags)
-		}
+	if err := managedkit.ApplyTags(ctx, e.rds, db.DBInstanceArn, drift.TagsToAdd, drift.TagsToRemove); err != nil {
+		return managed.ExternalUpdate{}, err
 	}
 	return managed.ExternalUpdate{ConnectionDetails: rdsinstance.ConnectionDetails(db, e.plan.published)}, nil
 }
 
-func (e *external) Delete(ctx context.Context, mg resource.Managed) (managed.ExternalDelete, error) {
-	cr, ok := mg.(*v1beta3.Instance)
-	if !ok {
-		return managed.ExternalDelete{}, errors.New(errNotInstance)
-	}
+func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalDelete, error) {
 	if e.observed == nil {
 		return managed.ExternalDelete{}, errors.New(errDescribe)
 	}
@@ -388,20 +363,13 @@ func (e *external) Disconnect(context.Context) error { return nil }
 // are spelled out rather than taken from resource.GetExternalTags, which
 // reads the kind from TypeMeta, and typed objects from the cache have none.
 func desiredTags(cr *v1beta3.Instance) map[string]string {
-	defaults := map[string]string{
-		resource.ExternalResourceTagKeyKind: strings.ToLower(v1beta3.InstanceGroupKind),
-		resource.ExternalResourceTagKeyName: cr.GetName(),
-	}
-	if ref := cr.GetProviderConfigReference(); ref != nil && ref.Name != "" {
-		defaults[resource.ExternalResourceTagKeyProvider] = ref.Name
-	}
-	return rdsinstance.DesiredTags(cr.Spec.ForProvider.Tags, defaults)
+	return managedkit.DesiredTags(cr, Kind, cr.Spec.ForProvider.Tags)
 }
 
 // ignoredFields lists spec fields that are accepted for compatibility with
 // the reference schema but that this provider does not act on yet.
 func ignoredFields(p v1beta3.InstanceParameters) []string {
-	out := rdsinstance.ReferencesSet(p)
+	var out []string
 	add := func(set bool, name string) {
 		if set {
 			out = append(out, name)
@@ -413,24 +381,16 @@ func ignoredFields(p v1beta3.InstanceParameters) []string {
 	return out
 }
 
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
 func isNotFound(err error) bool {
 	var nf *types.DBInstanceNotFoundFault
-	return err != nil && (errors.As(err, &nf) || errorCode(err) == "DBInstanceNotFound")
+	return err != nil && (errors.As(err, &nf) || managedkit.ErrorCode(err) == "DBInstanceNotFound")
 }
 
 func isAlreadyExists(err error) bool {
 	var ae *types.DBInstanceAlreadyExistsFault
-	return errors.As(err, &ae) || errorCode(err) == "DBInstanceAlreadyExists"
+	return errors.As(err, &ae) || managedkit.ErrorCode(err) == "DBInstanceAlreadyExists"
 }
 
 func isAlreadyDeleting(err error) bool {
-	return errorCode(err) == "InvalidDBInstanceState" && strings.Contains(strings.ToLower(err.Error()), "already being deleted")
+	return managedkit.ErrorCode(err) == "InvalidDBInstanceState" && strings.Contains(strings.ToLower(err.Error()), "already being deleted")
 }

@@ -38,7 +38,7 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 	}
 	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
-		return errors.New(errNotInstance)
+		return errors.New("managed resource is not an Instance")
 	}
 	id, err := defaultIdentifier(cr)
 	if err != nil {

@@ -1,4 +1,4 @@
-package instance
+package managedkit
 
 import (
 	"context"
@@ -10,31 +10,39 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
-	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
-// Default failure back-off of Instances whose ProviderConfig sets none, the
+// Default failure back-off of managed resources whose ProviderConfig sets none, the
 // same as crossplane-runtime's controllers use.
 const (
 	defaultBaseDelay = 1 * time.Second
 	defaultMaxDelay  = 60 * time.Second
 )
 
-// providerConfigBackoff is the controller's per-item failure rate limiter.
-// Each Instance backs off exponentially after failures, with the base and
+// configured is a managed resource that names its ProviderConfig.
+type configured interface {
+	client.Object
+	GetProviderConfigReference() *xpv2.Reference
+}
+
+// providerConfigBackoff is a controller's per-item failure rate limiter.
+// Each managed resource backs off exponentially after failures, with the base and
 // maximum delay of its ProviderConfig's
 // reconciliationPolicy.exponentialFailureRateLimiter, or the defaults. It
 // reads both objects from the manager's cache, so it costs no API call.
 type providerConfigBackoff struct {
 	cache client.Reader
+	empty func() configured
 
 	mu       sync.Mutex
 	failures map[reconcile.Request]int
 }
 
-func newProviderConfigBackoff(cache client.Reader) *providerConfigBackoff {
-	return &providerConfigBackoff{cache: cache, failures: map[reconcile.Request]int{}}
+func newProviderConfigBackoff(cache client.Reader, empty func() configured) *providerConfigBackoff {
+	return &providerConfigBackoff{cache: cache, empty: empty, failures: map[reconcile.Request]int{}}
 }
 
 // When returns how long to wait before retrying an item, and counts a
@@ -69,7 +77,7 @@ func (b *providerConfigBackoff) NumRequeues(item reconcile.Request) int {
 func (b *providerConfigBackoff) delays(item reconcile.Request) (time.Duration, time.Duration) {
 	base, maxDelay := defaultBaseDelay, defaultMaxDelay
 	ctx := context.Background()
-	in := &v1beta3.Instance{}
+	in := b.empty()
 	if err := b.cache.Get(ctx, item.NamespacedName, in); err != nil || in.GetProviderConfigReference() == nil {
 		return base, maxDelay
 	}

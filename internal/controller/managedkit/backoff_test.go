@@ -1,4 +1,4 @@
-package instance
+package managedkit
 
 import (
 	"testing"
@@ -30,7 +30,7 @@ func TestProviderConfigBackoff(t *testing.T) {
 	tuned.Spec.ProviderConfigReference = &xpv2.Reference{Name: "slow"}
 	plain := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}
 	plain.Spec.ProviderConfigReference = &xpv2.Reference{Name: "default"}
-	b := newProviderConfigBackoff(fake.NewClientBuilder().WithScheme(s).WithObjects(pc, tuned, plain).Build())
+	b := newProviderConfigBackoff(fake.NewClientBuilder().WithScheme(s).WithObjects(pc, tuned, plain).Build(), func() configured { return &v1beta3.Instance{} })
 
 	req := func(n string) reconcile.Request {
 		return reconcile.Request{NamespacedName: types.NamespacedName{Name: n}}
@@ -52,28 +52,5 @@ func TestProviderConfigBackoff(t *testing.T) {
 	b.Forget(req("tuned"))
 	if d := b.When(req("tuned")); d != 10*time.Second || b.NumRequeues(req("tuned")) != 1 {
 		t.Errorf("after Forget: want the base delay again, got %v", d)
-	}
-}
-
-func TestTransitionPoll(t *testing.T) {
-	cases := map[string]struct {
-		status string
-		poll   time.Duration
-		want   time.Duration
-	}{
-		"Creating":            {status: "creating", poll: time.Minute, want: transitionPollInterval},
-		"Modifying":           {status: "modifying", poll: time.Minute, want: transitionPollInterval},
-		"Available":           {status: "available", poll: time.Minute, want: time.Minute},
-		"LongBackup":          {status: "backing-up", poll: time.Minute, want: time.Minute},
-		"ShorterPollInterval": {status: "creating", poll: 2 * time.Second, want: 2 * time.Second},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			cr := &v1beta3.Instance{}
-			cr.Status.AtProvider.Status = &tc.status
-			if got := transitionPoll(cr, tc.poll); got != tc.want {
-				t.Errorf("transitionPoll(%s, %s): want %s, got %s", tc.status, tc.poll, tc.want, got)
-			}
-		})
 	}
 }

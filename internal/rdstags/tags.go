@@ -1,4 +1,7 @@
-package rdsinstance
+// Package rdstags computes the tags of RDS resources: the desired set and
+// the changes that make AWS's tags match it. It is pure: no Kubernetes
+// client and no AWS calls.
+package rdstags
 
 import (
 	"sort"
@@ -8,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 )
 
-// DesiredTags returns the tags a DB instance should carry: the user's tags
+// DesiredTags returns the tags an RDS resource should carry: the user's tags
 // plus the Crossplane default tags. A user tag of the same key wins.
 func DesiredTags(user map[string]*string, defaults map[string]string) map[string]string {
 	out := make(map[string]string, len(user)+len(defaults))
@@ -39,8 +42,8 @@ func TagList(m map[string]string) []types.Tag {
 	return out
 }
 
-// tagMap converts the SDK's tag list to a map.
-func tagMap(tags []types.Tag) map[string]*string {
+// Map converts the SDK's tag list to a map.
+func Map(tags []types.Tag) map[string]*string {
 	if len(tags) == 0 {
 		return nil
 	}
@@ -51,10 +54,10 @@ func tagMap(tags []types.Tag) map[string]*string {
 	return out
 }
 
-// reservedTag reports whether a tag key belongs to AWS: keys starting with
+// Reserved reports whether a tag key belongs to AWS: keys starting with
 // "aws:" (in any case) can be neither added, changed nor removed.
 // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html
-func reservedTag(key string) bool {
+func Reserved(key string) bool {
 	return len(key) >= 4 && strings.EqualFold(key[:4], "aws:")
 }
 
@@ -64,13 +67,13 @@ func reservedTag(key string) bool {
 func TagDiff(desired map[string]string, observed []types.Tag) (add []types.Tag, remove []string) {
 	have := map[string]string{}
 	for _, t := range observed {
-		if !reservedTag(aws.ToString(t.Key)) {
+		if !Reserved(aws.ToString(t.Key)) {
 			have[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
 	}
 	want := map[string]string{}
 	for k, v := range desired {
-		if reservedTag(k) {
+		if Reserved(k) {
 			continue
 		}
 		if cur, ok := have[k]; !ok || cur != v {

@@ -1,0 +1,111 @@
+package managedkit
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/smithy-go"
+	kubetypes "k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+)
+
+const (
+	errAddTags    = "cannot add tags"
+	errRemoveTags = "cannot remove tags"
+	errListTags   = "cannot list tags"
+	errHolders    = "cannot find the DB instances that use it"
+)
+
+// TagsAPI is the part of the RDS API that tags resources.
+type TagsAPI interface {
+	ListTagsForResource(ctx context.Context, in *rds.ListTagsForResourceInput, opts ...func(*rds.Options)) (*rds.ListTagsForResourceOutput, error)
+	AddTagsToResource(ctx context.Context, in *rds.AddTagsToResourceInput, opts ...func(*rds.Options)) (*rds.AddTagsToResourceOutput, error)
+	RemoveTagsFromResource(ctx context.Context, in *rds.RemoveTagsFromResourceInput, opts ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error)
+}
+
+// Tags returns the tags of an RDS resource, for the kinds whose describe
+// call does not include them.
+func Tags(ctx context.Context, api TagsAPI, arn *string) ([]types.Tag, error) {
+	out, err := api.ListTagsForResource(ctx, &rds.ListTagsForResourceInput{ResourceName: arn})
+	if err != nil {
+		return nil, errors.Wrap(err, errListTags)
+	}
+	return out.TagList, nil
+}
+
+// ApplyTags adds and removes tags of an RDS resource as a tag diff says.
+func ApplyTags(ctx context.Context, api TagsAPI, arn *string, add []types.Tag, remove []string) error {
+	if len(add) > 0 {
+		if _, err := api.AddTagsToResource(ctx, &rds.AddTagsToResourceInput{ResourceName: arn, Tags: add}); err != nil {
+			return errors.Wrap(err, errAddTags)
+		}
+	}
+	if len(remove) > 0 {
+		if _, err := api.RemoveTagsFromResource(ctx, &rds.RemoveTagsFromResourceInput{ResourceName: arn, TagKeys: remove}); err != nil {
+			return errors.Wrap(err, errRemoveTags)
+		}
+	}
+	return nil
+}
+
+// InstancesAPI lists DB instances.
+type InstancesAPI interface {
+	DescribeDBInstances(ctx context.Context, in *rds.DescribeDBInstancesInput, opts ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error)
+}
+
+// InstancesUsing returns the identifiers of the DB instances for which
+// uses is true, sorted. It lists every instance of the account and region,
+// so it runs only to explain a refusal, never on a poll.
+func InstancesUsing(ctx context.Context, api InstancesAPI, uses func(types.DBInstance) bool) ([]string, error) {
+	var out []string
+	p := rds.NewDescribeDBInstancesPaginator(api, &rds.DescribeDBInstancesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, errors.Wrap(err, errHolders)
+		}
+		for _, db := range page.DBInstances {
+			if uses(db) {
+				out = append(out, aws.ToString(db.DBInstanceIdentifier))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// ErrorCode is the AWS error code of an error, or "".
+func ErrorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// Annotate persists one annotation of an object with a merge patch,
+// leaving the rest of the object as the reconciler holds it, for what an
+// Update must record (the reconciler persists only status after one).
+func Annotate(ctx context.Context, kube client.Client, obj client.Object, key, value string) error {
+	body, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
+	if err != nil {
+		return err
+	}
+	u, ok := obj.DeepCopyObject().(client.Object)
+	if !ok {
+		return errors.New("cannot copy the object to annotate")
+	}
+	if err := kube.Patch(ctx, u, client.RawPatch(kubetypes.MergePatchType, body)); err != nil {
+		return err
+	}
+	meta.AddAnnotations(obj, map[string]string{key: value})
+	obj.SetResourceVersion(u.GetResourceVersion())
+	return nil
+}

@@ -1,0 +1,146 @@
+// Package managedkit is what every managed-resource controller of this
+// provider shares: its options, the reconciler and controller it sets up,
+// connecting to AWS with a resource's ProviderConfig, standing conditions,
+// failure back-off, default tags and reference errors a user can act on.
+// Each kind's own package holds only what is particular to that kind.
+package managedkit
+
+import (
+	"context"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/ratelimiter"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
+
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
+	"github.com/provider-rds/provider-rds/internal/rdstags"
+)
+
+const (
+	errTrackUsage = "cannot track ProviderConfig usage"
+	errConfigure  = "cannot configure the AWS client"
+)
+
+// Options of the managed-resource controllers beyond the common controller
+// options.
+type Options struct {
+	controller.Options
+
+	// Sessions builds AWS clients from ProviderConfigs; shared by every
+	// controller so that credentials and throttling are per account, not
+	// per kind.
+	Sessions *awsconfig.Resolver
+
+	// Namespace of the provider, where it keeps the master passwords it
+	// generates.
+	Namespace string
+}
+
+// Kind is a managed kind a controller reconciles.
+type Kind struct {
+	GroupVersionKind schema.GroupVersionKind
+	// New returns an empty object of the kind, and NewList an empty list.
+	New     func() resource.LegacyManaged
+	NewList func() resource.ManagedList
+}
+
+// ControllerName is the name of the kind's controller.
+func (k Kind) ControllerName() string {
+	return managed.ControllerName(k.GroupVersionKind.GroupKind().String())
+}
+
+// NewRecorder returns the event recorder of the kind's controller.
+func NewRecorder(mgr ctrl.Manager, k Kind) event.Recorder {
+	return event.NewAPIRecorder(mgr.GetEventRecorderFor(k.ControllerName()))
+}
+
+// Setup adds a controller that reconciles one managed kind, with what every
+// kind shares (logging, events, polling, metrics, management policies,
+// reference resolution, per-ProviderConfig back-off, the global rate
+// limit) and the kind's own options: its external connector first.
+func Setup(mgr ctrl.Manager, o Options, k Kind, rec event.Recorder, kindOpts ...managed.ReconcilerOption) error {
+	name := k.ControllerName()
+	kube := mgr.GetClient()
+	opts := []managed.ReconcilerOption{
+		managed.WithLogger(o.Logger.WithValues("controller", name)),
+		managed.WithRecorder(rec),
+		managed.WithPollInterval(o.PollInterval),
+		managed.WithReferenceResolver(explainedReferences{managed.NewAPISimpleReferenceResolver(kube)}),
+	}
+	opts = append(opts, kindOpts...)
+	if o.MetricOptions != nil {
+		opts = append(opts, managed.WithMetricRecorder(o.MetricOptions.MRMetrics))
+		if o.MetricOptions.MRStateMetrics != nil {
+			sm := statemetrics.NewMRStateRecorder(kube, o.Logger, o.MetricOptions.MRStateMetrics, k.NewList(), o.MetricOptions.PollStateMetricInterval)
+			if err := mgr.Add(sm); err != nil {
+				return errors.Wrap(err, "cannot add the managed resource state metrics recorder")
+			}
+		}
+	}
+	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
+		opts = append(opts, managed.WithManagementPolicies())
+	}
+	r := managed.NewReconciler(mgr, resource.ManagedKind(k.GroupVersionKind), opts...)
+
+	co := o.ForControllerRuntime()
+	co.RateLimiter = newProviderConfigBackoff(mgr.GetCache(), func() configured { return k.New() })
+	return ctrl.NewControllerManagedBy(mgr).
+		Named(name).
+		WithOptions(co).
+		WithEventFilter(resource.DesiredStateChanged()).
+		For(k.New()).
+		Complete(ratelimiter.NewReconciler(name, errors.WithSilentRequeueOnConflict(r), o.GlobalRateLimiter))
+}
+
+// Connector resolves the AWS session of a managed resource from its
+// ProviderConfig, recording that the resource uses that ProviderConfig.
+// Sessions are cached by the resolver, so this does no credential work in
+// steady state.
+type Connector struct {
+	usage    resource.LegacyTracker
+	sessions *awsconfig.Resolver
+}
+
+// NewConnector returns a Connector that records usage with the manager's
+// client.
+func NewConnector(kube client.Client, sessions *awsconfig.Resolver) Connector {
+	return Connector{usage: resource.NewLegacyProviderConfigUsageTracker(kube, &awsv1beta1.ProviderConfigUsage{}), sessions: sessions}
+}
+
+// Session returns the AWS session of a managed resource in a region.
+func (c Connector) Session(ctx context.Context, mg resource.LegacyManaged, region string) (awsconfig.Session, error) {
+	if err := c.usage.Track(ctx, mg); err != nil {
+		return awsconfig.Session{}, errors.Wrap(err, errTrackUsage)
+	}
+	s, err := c.sessions.Resolve(ctx, mg.GetProviderConfigReference().Name, region)
+	if err != nil {
+		return awsconfig.Session{}, errors.Wrap(err, errConfigure)
+	}
+	return s, nil
+}
+
+// DesiredTags are a resource's tags from its spec plus the Crossplane
+// default tags, as the reference provider adds them. They are spelled out
+// rather than taken from resource.GetExternalTags, which reads the kind
+// from TypeMeta, and typed objects from the cache have none.
+func DesiredTags(mg resource.LegacyManaged, k Kind, user map[string]*string) map[string]string {
+	defaults := map[string]string{
+		resource.ExternalResourceTagKeyKind: strings.ToLower(k.GroupVersionKind.GroupKind().String()),
+		resource.ExternalResourceTagKeyName: mg.GetName(),
+	}
+	if ref := mg.GetProviderConfigReference(); ref != nil && ref.Name != "" {
+		defaults[resource.ExternalResourceTagKeyProvider] = ref.Name
+	}
+	return rdstags.DesiredTags(user, defaults)
+}

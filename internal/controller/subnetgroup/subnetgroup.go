@@ -1,0 +1,179 @@
+// Package subnetgroup is the controller of the RDS SubnetGroup managed
+// resource.
+package subnetgroup
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	"github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
+	"github.com/provider-rds/provider-rds/internal/subnetgroup"
+)
+
+const (
+	errDescribe = "cannot describe DB subnet group"
+	errCreate   = "cannot create DB subnet group"
+	errModify   = "cannot modify DB subnet group"
+	errDelete   = "cannot delete DB subnet group"
+	errInUse    = "DB subnet group %q is in use by DB instance(s) %s; AWS deletes it only once they are deleted or moved to another subnet group, so the provider retries with back-off"
+	errInUseBy  = "DB subnet group %q is in use by a DB instance (%s); AWS deletes it only once no DB instance uses it, so the provider retries with back-off"
+	errName     = "external name %q is not a valid DB subnet group name: 1 to 255 letters, digits, periods, underscores, spaces or hyphens, and not \"default\""
+
+	reasonDrift = event.Reason("CorrectingDrift")
+)
+
+// namePattern is what AWS accepts as a DB subnet group name.
+// https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html
+var namePattern = regexp.MustCompile(`^[a-zA-Z0-9._ -]{1,255}$`)
+
+// Kind is the managed kind this controller reconciles.
+var Kind = managedkit.Kind{
+	GroupVersionKind: v1beta1.SubnetGroupGroupVersionKind,
+	New:              func() resource.LegacyManaged { return &v1beta1.SubnetGroup{} },
+	NewList:          func() resource.ManagedList { return &v1beta1.SubnetGroupList{} },
+}
+
+// Setup adds a controller that reconciles SubnetGroups. The group name is
+// the external name, defaulting to the object's name, so creation is
+// idempotent and an existing group of that name is adopted.
+func Setup(mgr ctrl.Manager, o managedkit.Options) error {
+	rec := managedkit.NewRecorder(mgr, Kind)
+	kube := mgr.GetClient()
+	return managedkit.Setup(mgr, o, Kind, rec,
+		managed.WithTypedExternalConnector[*v1beta1.SubnetGroup](&connector{connect: managedkit.NewConnector(kube, o.Sessions), record: rec}),
+		managed.WithInitializers(managed.NewNameAsExternalName(kube)),
+		managed.WithDeterministicExternalName(true),
+		managed.WithCreationGracePeriod(0),
+	)
+}
+
+// RDSAPI is the part of the RDS API this controller calls.
+type RDSAPI interface {
+	managedkit.TagsAPI
+	managedkit.InstancesAPI
+	DescribeDBSubnetGroups(ctx context.Context, in *rds.DescribeDBSubnetGroupsInput, opts ...func(*rds.Options)) (*rds.DescribeDBSubnetGroupsOutput, error)
+	CreateDBSubnetGroup(ctx context.Context, in *rds.CreateDBSubnetGroupInput, opts ...func(*rds.Options)) (*rds.CreateDBSubnetGroupOutput, error)
+	ModifyDBSubnetGroup(ctx context.Context, in *rds.ModifyDBSubnetGroupInput, opts ...func(*rds.Options)) (*rds.ModifyDBSubnetGroupOutput, error)
+	DeleteDBSubnetGroup(ctx context.Context, in *rds.DeleteDBSubnetGroupInput, opts ...func(*rds.Options)) (*rds.DeleteDBSubnetGroupOutput, error)
+}
+
+type connector struct {
+	connect managedkit.Connector
+	record  event.Recorder
+}
+
+func (c *connector) Connect(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.TypedExternalClient[*v1beta1.SubnetGroup], error) {
+	s, err := c.connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
+	if err != nil {
+		return nil, err
+	}
+	return &external{rds: s.RDS(), record: c.record}, nil
+}
+
+// external manages one SubnetGroup's DB subnet group for the length of a
+// reconcile.
+type external struct {
+	rds    RDSAPI
+	record event.Recorder
+
+	// What Observe found, for Update and Delete.
+	observed *types.DBSubnetGroup
+	drift    subnetgroup.Drift
+}
+
+func (e *external) Observe(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.ExternalObservation, error) {
+	name := meta.GetExternalName(cr)
+	if !namePattern.MatchString(name) || strings.EqualFold(name, "default") {
+		if meta.WasDeleted(cr) {
+			return managed.ExternalObservation{ResourceExists: false}, nil
+		}
+		return managed.ExternalObservation{}, errors.Errorf(errName, name)
+	}
+	out, err := e.rds.DescribeDBSubnetGroups(ctx, &rds.DescribeDBSubnetGroupsInput{DBSubnetGroupName: aws.String(name)})
+	if isNotFound(err) || (err == nil && len(out.DBSubnetGroups) == 0) {
+		return managed.ExternalObservation{ResourceExists: false}, nil
+	}
+	if err != nil {
+		return managed.ExternalObservation{}, errors.Wrap(err, errDescribe)
+	}
+	g := out.DBSubnetGroups[0]
+	e.observed = &g
+	tags, err := managedkit.Tags(ctx, e.rds, g.DBSubnetGroupArn)
+	if err != nil {
+		return managed.ExternalObservation{}, err
+	}
+	cr.Status.AtProvider = subnetgroup.Observation(g, tags, aws.ToString(cr.Spec.ForProvider.Region), cr.Spec.ForProvider)
+	cr.SetConditions(xpv2.Available())
+	if meta.WasDeleted(cr) {
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+	}
+	lateInitialized := subnetgroup.LateInitialize(&cr.Spec.ForProvider, cr.Spec.InitProvider, g)
+	e.drift = subnetgroup.Diff(cr.Spec.ForProvider, g, tags, managedkit.DesiredTags(cr, Kind, cr.Spec.ForProvider.Tags))
+	diff := e.drift.Summary()
+	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: diff == "", ResourceLateInitialized: lateInitialized, Diff: diff}, nil
+}
+
+func (e *external) Create(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.ExternalCreation, error) {
+	in := subnetgroup.CreateInput(meta.GetExternalName(cr), cr.Spec.ForProvider, cr.Spec.InitProvider, managedkit.DesiredTags(cr, Kind, cr.Spec.ForProvider.Tags))
+	_, err := e.rds.CreateDBSubnetGroup(ctx, in)
+	// A group of this name that already exists was created by an earlier
+	// attempt whose result was not recorded, or is adopted: the next
+	// observation takes it from there.
+	if err != nil && managedkit.ErrorCode(err) != "DBSubnetGroupAlreadyExists" {
+		return managed.ExternalCreation{}, errors.Wrap(err, errCreate)
+	}
+	return managed.ExternalCreation{}, nil
+}
+
+func (e *external) Update(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.ExternalUpdate, error) {
+	if e.observed == nil {
+		return managed.ExternalUpdate{}, errors.New(errDescribe)
+	}
+	if e.drift.Modify != nil {
+		e.record.Event(cr, event.Normal(reasonDrift, "Modifying DB subnet group to correct drift in: "+strings.Join(e.drift.Fields, ", ")))
+		if _, err := e.rds.ModifyDBSubnetGroup(ctx, e.drift.Modify); err != nil {
+			return managed.ExternalUpdate{}, errors.Wrap(err, errModify)
+		}
+	}
+	return managed.ExternalUpdate{}, managedkit.ApplyTags(ctx, e.rds, e.observed.DBSubnetGroupArn, e.drift.TagsToAdd, e.drift.TagsToRemove)
+}
+
+func (e *external) Delete(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.ExternalDelete, error) {
+	name := meta.GetExternalName(cr)
+	_, err := e.rds.DeleteDBSubnetGroup(ctx, &rds.DeleteDBSubnetGroupInput{DBSubnetGroupName: aws.String(name)})
+	switch {
+	case err == nil || isNotFound(err):
+		return managed.ExternalDelete{}, nil
+	case managedkit.ErrorCode(err) == "InvalidDBSubnetGroupStateFault":
+		holders, herr := managedkit.InstancesUsing(ctx, e.rds, func(db types.DBInstance) bool {
+			return db.DBSubnetGroup != nil && strings.EqualFold(aws.ToString(db.DBSubnetGroup.DBSubnetGroupName), name)
+		})
+		if herr != nil || len(holders) == 0 {
+			return managed.ExternalDelete{}, errors.Errorf(errInUseBy, name, err.Error())
+		}
+		return managed.ExternalDelete{}, errors.Errorf(errInUse, name, strings.Join(holders, ", "))
+	default:
+		return managed.ExternalDelete{}, errors.Wrap(err, errDelete)
+	}
+}
+
+func (e *external) Disconnect(context.Context) error { return nil }
+
+func isNotFound(err error) bool {
+	var nf *types.DBSubnetGroupNotFoundFault
+	return err != nil && (errors.As(err, &nf) || managedkit.ErrorCode(err) == "DBSubnetGroupNotFoundFault")
+}
