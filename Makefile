@@ -123,7 +123,7 @@ fuzz: ## Run every fuzz target for FUZZ_TIME (default 8s) each.
 # processes side by side, each with its own control plane, test bed and
 # provider (the tests count the AWS calls of their provider). Every test runs
 # in exactly one: this pattern picks the second half, the rest run first.
-E2E_SECOND_HALF := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences)
+E2E_SECOND_HALF := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences|TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange)
 
 .PHONY: test
 test: check-generate $(MOTO_READY) ## Run every test: unit tests, fuzzing for a bounded time, then end-to-end tests on a real control plane and AWS emulator.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
@@ -24,6 +26,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	groupsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
@@ -79,14 +82,47 @@ func composedInstance(ctx context.Context) (*v1beta3.Instance, error) {
 	return &l.Items[0], nil
 }
 
+// composed returns the one object of a kind composed for the example
+// claim.
+func composed(ctx context.Context, l client.ObjectList) error {
+	if err := env.Kube.List(ctx, l, client.MatchingLabels{"crossplane.io/claim-name": "orders-db", "crossplane.io/claim-namespace": "team-orders"}); err != nil {
+		return err
+	}
+	if n := apimeta.LenList(l); n != 1 {
+		return fmt.Errorf("%d composed %T", n, l)
+	}
+	return nil
+}
+
+// The network team's part, made before any claim: subnets and a database
+// security group in AWS, and the ec2.aws.upbound.io objects their provider
+// keeps for them (installed here with minimal CRDs), labelled with the
+// network's name.
+func networkTeam(t *testing.T) harness.Network {
+	t.Helper()
+	env.InstallForeignCRDs(t, harness.SubnetKind, harness.SecurityGroupKind)
+	net := env.NewNetwork(t, compositionRegion, "10.60")
+	for i, id := range net.SubnetIDs {
+		env.CreateForeignObject(t, harness.SubnetKind, fmt.Sprintf("orders-private-%d", i), id, map[string]string{"network": "orders-vpc", "tier": "private"}, map[string]any{"id": id})
+	}
+	// Another network's subnet, which the selector must not pick.
+	other := env.NewNetwork(t, compositionRegion, "10.61")
+	env.CreateForeignObject(t, harness.SubnetKind, "billing-private-0", other.SubnetIDs[0], map[string]string{"network": "billing-vpc", "tier": "private"}, map[string]any{"id": other.SubnetIDs[0]})
+	env.CreateForeignObject(t, harness.SecurityGroupKind, "orders-database", net.SecurityGroupID, map[string]string{"network": "orders-vpc", "role": "database"}, map[string]any{"id": net.SecurityGroupID})
+	return net
+}
+
 // The example claim, through the example definition and Composition on a
-// real Crossplane, becomes a database with the platform defaults; the claim
-// is Ready only once the database is; the application namespace receives
-// working connection details; a storage change reaches the database; and
-// deleting the claim deletes the Instance, the database (after a final
-// snapshot) and the connection Secret.
+// real Crossplane, becomes a database in a composed DB subnet group (in
+// the network team's subnets, found by label), with a composed parameter
+// group and the network's security group, and the platform defaults; the
+// claim is Ready only once the database is; the application namespace
+// receives working connection details; a storage change reaches the
+// database; and deleting the claim deletes the database (after a final
+// snapshot), then the groups it used, and the connection Secret.
 func TestClaimLifecycle(t *testing.T) {
 	ctx := context.Background()
+	net := networkTeam(t)
 	for _, f := range []string{"examples/composition/definition.yaml", "examples/composition/composition.yaml"} {
 		for _, u := range readObjects(t, f) {
 			if err := env.Kube.Create(ctx, u); err != nil {
@@ -162,6 +198,41 @@ func TestClaimLifecycle(t *testing.T) {
 	if db == nil {
 		t.Fatalf("no DB instance %s in the emulator", id)
 	}
+
+	// The database sits in the composed groups and the network's security
+	// group, as AWS has it.
+	subnetGroups, parameterGroups := &groupsv1beta1.SubnetGroupList{}, &groupsv1beta1.ParameterGroupList{}
+	if err := composed(ctx, subnetGroups); err != nil {
+		t.Fatal(err)
+	}
+	if err := composed(ctx, parameterGroups); err != nil {
+		t.Fatal(err)
+	}
+	subnetGroup, parameterGroup := meta.GetExternalName(&subnetGroups.Items[0]), meta.GetExternalName(&parameterGroups.Items[0])
+	if got := aws.ToString(db.DBSubnetGroup.DBSubnetGroupName); db.DBSubnetGroup == nil || got != subnetGroup {
+		t.Errorf("DB subnet group in AWS: want the composed %q, got %q", subnetGroup, got)
+	}
+	if len(db.DBParameterGroups) != 1 || aws.ToString(db.DBParameterGroups[0].DBParameterGroupName) != parameterGroup {
+		t.Errorf("DB parameter group in AWS: want the composed %q, got %+v", parameterGroup, db.DBParameterGroups)
+	}
+	if len(db.VpcSecurityGroups) != 1 || aws.ToString(db.VpcSecurityGroups[0].VpcSecurityGroupId) != net.SecurityGroupID {
+		t.Errorf("security groups in AWS: want the network's %s, got %+v", net.SecurityGroupID, db.VpcSecurityGroups)
+	}
+	var subnets []string
+	for _, s := range db.DBSubnetGroup.Subnets {
+		subnets = append(subnets, aws.ToString(s.SubnetIdentifier))
+	}
+	slices.Sort(subnets)
+	if want := slices.Sorted(slices.Values(net.SubnetIDs)); !slices.Equal(subnets, want) {
+		t.Errorf("subnets of the composed group: want the orders network's %v, got %v", want, subnets)
+	}
+	params, err := env.RDSIn(compositionRegion).DescribeDBParameters(ctx, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(parameterGroup), Source: aws.String("user")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(params.Parameters) != 2 {
+		t.Errorf("parameters of the composed group: want the Composition's 2, got %+v", params.Parameters)
+	}
 	if address, _, _ := unstructured.NestedString(claim.Object, "status", "address"); address == "" || address != aws.ToString(db.Endpoint.Address) {
 		t.Errorf("claim status.address: want %q, got %q", aws.ToString(db.Endpoint.Address), address)
 	}
@@ -209,12 +280,28 @@ func TestClaimLifecycle(t *testing.T) {
 	if err := env.Kube.Delete(ctx, claim); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the Instance, the database and the connection Secret are gone", func() (bool, string) {
+	// AWS refuses to delete a group while the database uses it, so the
+	// groups go once the database has, on their back-off (at most a minute
+	// between attempts).
+	harness.Eventually(t, timeout+time.Minute, "the Instance, the database, its groups and the connection Secret are gone", func() (bool, string) {
 		if _, err := composedInstance(ctx); err == nil {
 			return false, "the Instance still exists"
 		}
 		if describe(t, id) != nil {
 			return false, "the database still exists"
+		}
+		rdsc := env.RDSIn(compositionRegion)
+		if _, err := rdsc.DescribeDBSubnetGroups(ctx, &rds.DescribeDBSubnetGroupsInput{DBSubnetGroupName: aws.String(subnetGroup)}); err == nil {
+			return false, "the DB subnet group still exists"
+		}
+		if _, err := rdsc.DescribeDBParameterGroups(ctx, &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(parameterGroup)}); err == nil {
+			pgs := &groupsv1beta1.ParameterGroupList{}
+			_ = env.Kube.List(ctx, pgs)
+			msg := "the DB parameter group still exists"
+			for _, pg := range pgs.Items {
+				msg += "; " + pg.GetName() + ": " + pg.Status.GetCondition(xpv2.TypeSynced).Message
+			}
+			return false, msg
 		}
 		err := env.Kube.Get(ctx, types.NamespacedName{Namespace: "team-orders", Name: "orders-db-connection"}, &corev1.Secret{})
 		return kerrors.IsNotFound(err), "the connection Secret still exists"
@@ -255,7 +342,7 @@ func TestRender(t *testing.T) {
 		t.Fatal(err)
 	}
 	xr := `{"apiVersion":"database.example.org/v1alpha1","kind":"XPostgreSQLInstance","metadata":{"name":"orders-db-x7k2p"},` +
-		`"spec":{"parameters":{"size":"small","storageGB":20,"engineVersion":"16","deletionPolicy":"Delete"}}}`
+		`"spec":{"parameters":{"size":"small","storageGB":20,"engineVersion":"16","deletionPolicy":"Delete","network":"orders-vpc"}}}`
 	for name, body := range map[string]string{"functions.yaml": string(fnJSON), "xr.yaml": xr} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
 			t.Fatal(err)
@@ -271,21 +358,47 @@ func TestRender(t *testing.T) {
 		t.Fatalf("crossplane render: %v\n%s\nfunction log:\n%s", err, stderr.String(), fn.Log())
 	}
 	var rendered *v1beta3.Instance
+	var subnetGroup *groupsv1beta1.SubnetGroup
+	var parameterGroup *groupsv1beta1.ParameterGroup
 	objs, err := harness.DecodeObjects(&stdout)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, u := range objs {
-		if u.GetKind() == "Instance" {
+		var into any
+		switch u.GetKind() {
+		case "Instance":
 			rendered = &v1beta3.Instance{}
-			b, _ := u.MarshalJSON()
-			if err := json.Unmarshal(b, rendered); err != nil {
-				t.Fatal(err)
-			}
+			into = rendered
+		case "SubnetGroup":
+			subnetGroup = &groupsv1beta1.SubnetGroup{}
+			into = subnetGroup
+		case "ParameterGroup":
+			parameterGroup = &groupsv1beta1.ParameterGroup{}
+			into = parameterGroup
+		default:
+			continue
+		}
+		b, _ := u.MarshalJSON()
+		if err := json.Unmarshal(b, into); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if rendered == nil {
-		t.Fatalf("crossplane render produced no Instance:\n%s", stdout.String())
+	if rendered == nil || subnetGroup == nil || parameterGroup == nil {
+		t.Fatalf("crossplane render produced no Instance, SubnetGroup or ParameterGroup:\n%s", stdout.String())
+	}
+	if sel := subnetGroup.Spec.ForProvider.SubnetIDSelector; sel == nil || sel.MatchLabels["network"] != "orders-vpc" || sel.MatchLabels["tier"] != "private" {
+		t.Errorf("rendered SubnetGroup selects subnets by %+v, want network=orders-vpc, tier=private", sel)
+	}
+	if got := aws.ToString(parameterGroup.Spec.ForProvider.Family); got != "postgres16" || len(parameterGroup.Spec.ForProvider.Parameter) != 2 {
+		t.Errorf("rendered ParameterGroup: want family postgres16 with 2 parameters, got %q with %d", got, len(parameterGroup.Spec.ForProvider.Parameter))
+	}
+	rp := rendered.Spec.ForProvider
+	if rp.DBSubnetGroupNameSelector == nil || !aws.ToBool(rp.DBSubnetGroupNameSelector.MatchControllerRef) ||
+		rp.ParameterGroupNameSelector == nil || !aws.ToBool(rp.ParameterGroupNameSelector.MatchControllerRef) ||
+		rp.VPCSecurityGroupIDSelector == nil || rp.VPCSecurityGroupIDSelector.MatchLabels["network"] != "orders-vpc" {
+		t.Errorf("rendered Instance does not select the composed groups and the network's security group: %+v %+v %+v",
+			rp.DBSubnetGroupNameSelector, rp.ParameterGroupNameSelector, rp.VPCSecurityGroupIDSelector)
 	}
 	fp := rendered.Spec.ForProvider
 	got := fmt.Sprintf("%s %s %s %v %v %v %s %s", aws.ToString(fp.InstanceClass), aws.ToString(fp.Engine), aws.ToString(fp.EngineVersion),

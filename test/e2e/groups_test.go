@@ -192,6 +192,11 @@ func TestSubnetGroupLifecycle(t *testing.T) {
 		return g != nil && len(g.Subnets) == 2 && aws.ToString(g.DBSubnetGroupDescription) == "Managed by Crossplane",
 			"description and subnets as the spec says"
 	})
+
+	deleteGroupAndWaitGone(t, sg)
+	if describeSubnetGroup(t, "orders-subnets") != nil {
+		t.Error("the DB subnet group is still in AWS after its SubnetGroup was deleted")
+	}
 }
 
 // mutating counts the calls that change something in AWS.
@@ -294,6 +299,11 @@ func TestParameterGroupLifecycle(t *testing.T) {
 	waitGroup(t, pg, managedkit.TypeCannotApply, corev1.ConditionTrue, "family: AWS sets a DB parameter group's family only at creation")
 	patchGroup(t, pg, `{"spec":{"forProvider":{"family":"postgres16"}}}`)
 	waitGroup(t, pg, managedkit.TypeCannotApply, corev1.ConditionFalse, "")
+
+	deleteGroupAndWaitGone(t, pg)
+	if _, err := env.RDS().DescribeDBParameterGroups(context.Background(), &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String("orders-params")}); err == nil {
+		t.Error("the DB parameter group is still in AWS after its ParameterGroup was deleted")
+	}
 }
 
 // AWS refuses the immediate apply method for a static parameter; the

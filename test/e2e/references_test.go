@@ -10,92 +10,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	corev1 "k8s.io/api/core/v1"
-	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	ktypes "k8s.io/apimachinery/pkg/types"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
-
-// foreignKinds are the kinds of other providers that references name,
-// installed here with minimal CRDs as their providers would install them.
-var foreignKinds = []struct{ group, kind, plural string }{
-	{"ec2.aws.upbound.io", "SecurityGroup", "securitygroups"},
-	{"ec2.aws.upbound.io", "Subnet", "subnets"},
-	{"kms.aws.upbound.io", "Key", "keys"},
-	{"iam.aws.upbound.io", "Role", "roles"},
-}
-
-func installForeignCRDs(t *testing.T) {
-	t.Helper()
-	ctx := context.Background()
-	for _, k := range foreignKinds {
-		crd := &extv1.CustomResourceDefinition{
-			ObjectMeta: metav1.ObjectMeta{Name: k.plural + "." + k.group},
-			Spec: extv1.CustomResourceDefinitionSpec{
-				Group: k.group,
-				Names: extv1.CustomResourceDefinitionNames{Kind: k.kind, ListKind: k.kind + "List", Plural: k.plural, Singular: strings.ToLower(k.kind)},
-				Scope: extv1.ClusterScoped,
-				Versions: []extv1.CustomResourceDefinitionVersion{{
-					Name: "v1beta1", Served: true, Storage: true,
-					Subresources: &extv1.CustomResourceSubresources{Status: &extv1.CustomResourceSubresourceStatus{}},
-					Schema: &extv1.CustomResourceValidation{OpenAPIV3Schema: &extv1.JSONSchemaProps{
-						Type: "object", XPreserveUnknownFields: aws.Bool(true),
-					}},
-				}},
-			},
-		}
-		if err := env.Kube.Create(ctx, crd); err != nil && !kerrors.IsAlreadyExists(err) {
-			t.Fatal(err)
-		}
-		harness.Eventually(t, waitTimeout, "CRD "+crd.GetName()+" established", func() (bool, string) {
-			got := &extv1.CustomResourceDefinition{}
-			if err := env.Kube.Get(ctx, ktypes.NamespacedName{Name: crd.GetName()}, got); err != nil {
-				return false, err.Error()
-			}
-			for _, c := range got.Status.Conditions {
-				if c.Type == extv1.Established && c.Status == extv1.ConditionTrue {
-					return true, ""
-				}
-			}
-			return false, "not established"
-		})
-	}
-}
-
-// foreignObject creates an object of another provider's kind as that
-// provider leaves it once the AWS resource exists: the external name
-// annotation and status.atProvider filled.
-func foreignObject(t *testing.T, apiVersion, kind, name, externalName string, labels map[string]string, atProvider map[string]any) {
-	t.Helper()
-	ctx := context.Background()
-	u := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": apiVersion, "kind": kind,
-		"metadata": map[string]any{"name": name},
-		"spec":     map[string]any{"forProvider": map[string]any{"region": harness.Region}},
-	}}
-	u.SetLabels(labels)
-	if externalName != "" {
-		meta.SetExternalName(u, externalName)
-	}
-	if err := env.Kube.Create(ctx, u); err != nil {
-		t.Fatalf("cannot create %s %s: %v", kind, name, err)
-	}
-	t.Cleanup(func() { _ = env.Kube.Delete(ctx, u) })
-	if atProvider == nil {
-		return
-	}
-	u.Object["status"] = map[string]any{"atProvider": atProvider}
-	if err := env.Kube.Status().Update(ctx, u); err != nil {
-		t.Fatalf("cannot fill the status of %s %s: %v", kind, name, err)
-	}
-}
 
 // Every reference and selector of an Instance resolves, in forProvider and
 // in initProvider: to the SubnetGroup and ParameterGroup of this provider,
@@ -115,17 +37,17 @@ func TestInstanceReferencesResolve(t *testing.T) {
 		t.Errorf("created with a reference to a kind that is not installed: %s", harness.Format(calls))
 	}
 
-	installForeignCRDs(t)
+	env.InstallForeignCRDs(t, harness.SecurityGroupKind, harness.SubnetKind, harness.KeyKind, harness.RoleKind)
 	net := env.NewNetwork(t, harness.Region, "10.21")
 	keyARN := "arn:aws:kms:" + harness.Region + ":123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 	roleARN := "arn:aws:iam::123456789012:role/rds-monitoring"
-	foreignObject(t, "ec2.aws.upbound.io/v1beta1", "SecurityGroup", "db-access", net.SecurityGroupID, map[string]string{"team": "orders"}, map[string]any{"id": net.SecurityGroupID})
+	env.CreateForeignObject(t, harness.SecurityGroupKind, "db-access", net.SecurityGroupID, map[string]string{"team": "orders"}, map[string]any{"id": net.SecurityGroupID})
 	for i, id := range net.SubnetIDs {
-		foreignObject(t, "ec2.aws.upbound.io/v1beta1", "Subnet", "private-"+string(rune('a'+i)), id, map[string]string{"tier": "private"}, map[string]any{"id": id})
+		env.CreateForeignObject(t, harness.SubnetKind, "private-"+string(rune('a'+i)), id, map[string]string{"tier": "private"}, map[string]any{"id": id})
 	}
-	foreignObject(t, "kms.aws.upbound.io/v1beta1", "Key", "orders-key", "1234abcd-12ab-34cd-56ef-1234567890ab", nil, map[string]any{"arn": keyARN, "keyId": "1234abcd-12ab-34cd-56ef-1234567890ab"})
-	foreignObject(t, "kms.aws.upbound.io/v1beta1", "Key", "unready-key", "", nil, nil)
-	foreignObject(t, "iam.aws.upbound.io/v1beta1", "Role", "monitoring", "rds-monitoring", nil, map[string]any{"arn": roleARN})
+	env.CreateForeignObject(t, harness.KeyKind, "orders-key", "1234abcd-12ab-34cd-56ef-1234567890ab", nil, map[string]any{"arn": keyARN, "keyId": "1234abcd-12ab-34cd-56ef-1234567890ab"})
+	env.CreateForeignObject(t, harness.KeyKind, "unready-key", "", nil, nil)
+	env.CreateForeignObject(t, harness.RoleKind, "monitoring", "rds-monitoring", nil, map[string]any{"arn": roleARN})
 
 	// The same Instance resolves once the kind is installed.
 	harness.Eventually(t, waitTimeout, "refs-missing-kind resolves its Role", func() (bool, string) {
@@ -347,6 +269,9 @@ func TestGroupsInUseWaitForTheirDatabase(t *testing.T) {
 	}
 	if describeSubnetGroup(t, "inuse-subnets") != nil {
 		t.Error("the subnet group is still in AWS")
+	}
+	if _, err := env.RDS().DescribeDBParameterGroups(context.Background(), &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String("inuse-params")}); err == nil {
+		t.Error("the parameter group is still in AWS")
 	}
 }
 

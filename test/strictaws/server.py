@@ -574,6 +574,16 @@ def modify_parameter_group(response: Any, original: Callable[[], Any]) -> Any:
     return result
 
 
+# DescribeDBParameterGroups of a name that does not exist fails with
+# DBParameterGroupNotFound; moto answers an empty list.
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBParameterGroups.html
+def describe_parameter_groups(response: Any, original: Callable[[], Any]) -> Any:
+    name = response.params.get("DBParameterGroupName")
+    if name and name not in response.backend.db_parameter_groups:
+        raise Refused("DBParameterGroupNotFound", f"DBParameterGroup not found: {name}")
+    return original()
+
+
 # ResetDBParameterGroup returns parameters (or all, with
 # ResetAllParameters) to the engine default. moto has no such action; in
 # its groups a parameter at the engine default is simply absent.
@@ -608,6 +618,7 @@ RULES: dict[str, Callable[[Any, Callable[[], Any]], Any]] = {
     "modify_db_subnet_group": modify_subnet_group,
     "delete_db_subnet_group": delete_subnet_group,
     "delete_db_parameter_group": delete_parameter_group,
+    "describe_db_parameter_groups": describe_parameter_groups,
     "remove_tags_from_resource": remove_tags,
     "add_tags_to_resource": add_tags,
 }

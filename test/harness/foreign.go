@@ -1,0 +1,98 @@
+package harness
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	extv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	ktypes "k8s.io/apimachinery/pkg/types"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+)
+
+// ForeignKind is a kind of another provider that references name.
+type ForeignKind struct{ Group, Kind, Plural string }
+
+// Kinds of other providers that the provider's references read.
+var (
+	SecurityGroupKind = ForeignKind{"ec2.aws.upbound.io", "SecurityGroup", "securitygroups"}
+	SubnetKind        = ForeignKind{"ec2.aws.upbound.io", "Subnet", "subnets"}
+	KeyKind           = ForeignKind{"kms.aws.upbound.io", "Key", "keys"}
+	RoleKind          = ForeignKind{"iam.aws.upbound.io", "Role", "roles"}
+)
+
+// InstallForeignCRDs installs minimal CRDs of other providers' kinds, as
+// those providers would install them (cluster-scoped, v1beta1, with a
+// status subresource), and waits until they are served.
+func (e *Env) InstallForeignCRDs(t testing.TB, kinds ...ForeignKind) {
+	t.Helper()
+	ctx := context.Background()
+	for _, k := range kinds {
+		crd := &extv1.CustomResourceDefinition{
+			ObjectMeta: metav1.ObjectMeta{Name: k.Plural + "." + k.Group},
+			Spec: extv1.CustomResourceDefinitionSpec{
+				Group: k.Group,
+				Names: extv1.CustomResourceDefinitionNames{Kind: k.Kind, ListKind: k.Kind + "List", Plural: k.Plural, Singular: strings.ToLower(k.Kind)},
+				Scope: extv1.ClusterScoped,
+				Versions: []extv1.CustomResourceDefinitionVersion{{
+					Name: "v1beta1", Served: true, Storage: true,
+					Subresources: &extv1.CustomResourceSubresources{Status: &extv1.CustomResourceSubresourceStatus{}},
+					Schema: &extv1.CustomResourceValidation{OpenAPIV3Schema: &extv1.JSONSchemaProps{
+						Type: "object", XPreserveUnknownFields: aws.Bool(true),
+					}},
+				}},
+			},
+		}
+		if err := e.Kube.Create(ctx, crd); err != nil && !kerrors.IsAlreadyExists(err) {
+			t.Fatal(err)
+		}
+		Eventually(t, time.Minute, "CRD "+crd.GetName()+" established", func() (bool, string) {
+			got := &extv1.CustomResourceDefinition{}
+			if err := e.Kube.Get(ctx, ktypes.NamespacedName{Name: crd.GetName()}, got); err != nil {
+				return false, err.Error()
+			}
+			for _, c := range got.Status.Conditions {
+				if c.Type == extv1.Established && c.Status == extv1.ConditionTrue {
+					return true, ""
+				}
+			}
+			return false, "not established"
+		})
+	}
+}
+
+// CreateForeignObject creates an object of another provider's kind as that
+// provider leaves it once the AWS resource exists: the external name
+// annotation set and status.atProvider filled (left out when atProvider is
+// nil, as while the resource is not ready). It is deleted when the test
+// ends.
+func (e *Env) CreateForeignObject(t testing.TB, k ForeignKind, name, externalName string, labels map[string]string, atProvider map[string]any) {
+	t.Helper()
+	ctx := context.Background()
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": k.Group + "/v1beta1", "kind": k.Kind,
+		"metadata": map[string]any{"name": name},
+		"spec":     map[string]any{"forProvider": map[string]any{}},
+	}}
+	u.SetLabels(labels)
+	if externalName != "" {
+		meta.SetExternalName(u, externalName)
+	}
+	if err := e.Kube.Create(ctx, u); err != nil {
+		t.Fatalf("cannot create %s %s: %v", k.Kind, name, err)
+	}
+	t.Cleanup(func() { _ = e.Kube.Delete(ctx, u) })
+	if atProvider == nil {
+		return
+	}
+	u.Object["status"] = map[string]any{"atProvider": atProvider}
+	if err := e.Kube.Status().Update(ctx, u); err != nil {
+		t.Fatalf("cannot fill the status of %s %s: %v", k.Kind, name, err)
+	}
+}
