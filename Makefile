@@ -56,6 +56,7 @@ xpkg: build ## Build the Crossplane package file without Docker (controller imag
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) $(ANGRYJET) ## Regenerate deepcopy, managed-resource methods and CRDs (package/crds).
+	go run ./hack/namespaced apis/rds/namespaced/v1beta1/zz_generated.parameters.go
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./apis/...
 	$(ANGRYJET) generate-methodsets --header-file=hack/boilerplate.go.txt ./apis/...
 	rm -rf package/crds
@@ -123,7 +124,7 @@ fuzz: ## Run every fuzz target for FUZZ_TIME (default 8s) each.
 # processes side by side, each with its own control plane, test bed and
 # provider (the tests count the AWS calls of their provider). Every test runs
 # in exactly one: this pattern picks the second half, the rest run first.
-E2E_SECOND_HALF := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences|TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange)
+E2E_SECOND_HALF := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences|TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange|TestNamespaced)
 
 .PHONY: test
 test: check-generate $(MOTO_READY) ## Run every test: unit tests, fuzzing for a bounded time, then end-to-end tests on a real control plane and AWS emulator.

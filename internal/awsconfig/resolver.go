@@ -27,6 +27,7 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 
+	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 )
 
@@ -206,9 +207,89 @@ type validatedCredentials struct {
 // roles and validating them with STS unless told not to); later calls, for
 // any region, reuse them, and concurrent first calls share one build.
 func (r *Resolver) Resolve(ctx context.Context, providerConfigName, region string) (Session, error) {
+	return r.ResolveRef(ctx, ConfigRef{Name: providerConfigName}, region)
+}
+
+// ConfigRef names a ProviderConfig: the legacy cluster-scoped
+// aws.upbound.io ProviderConfig when Kind is empty, or an aws.m.upbound.io
+// ProviderConfig (in Namespace) or ClusterProviderConfig.
+type ConfigRef struct {
+	Kind, Namespace, Name string
+}
+
+// Key is how the resolver caches what it builds for a ProviderConfig, and
+// how Forget names it.
+func (c ConfigRef) Key() string {
+	switch c.Kind {
+	case "":
+		return c.Name
+	case awsmv1beta1.ClusterProviderConfigKind:
+		return c.Kind + "/" + c.Name
+	default:
+		return c.Kind + "/" + c.Namespace + "/" + c.Name
+	}
+}
+
+// ProviderConfigSpec returns the spec of a ProviderConfig of any kind,
+// as a legacy ProviderConfig named by its cache key. The Secrets a
+// namespaced ProviderConfig names are read in its own namespace, whatever
+// namespace the manifest gives them, so that a team's ProviderConfig can
+// read only its team's Secrets.
+func ProviderConfigSpec(ctx context.Context, kube client.Reader, ref ConfigRef) (*awsv1beta1.ProviderConfig, error) {
 	pc := &awsv1beta1.ProviderConfig{}
-	if err := r.kube.Get(ctx, types.NamespacedName{Name: providerConfigName}, pc); err != nil {
-		return Session{}, errors.Wrapf(err, "%s %q", errGetProviderConfig, providerConfigName)
+	switch ref.Kind {
+	case "":
+		if err := kube.Get(ctx, types.NamespacedName{Name: ref.Name}, pc); err != nil {
+			return nil, errors.Wrapf(err, "%s %q", errGetProviderConfig, ref.Name)
+		}
+		return pc, nil
+	case awsmv1beta1.ClusterProviderConfigKind:
+		c := &awsmv1beta1.ClusterProviderConfig{}
+		if err := kube.Get(ctx, types.NamespacedName{Name: ref.Name}, c); err != nil {
+			return nil, errors.Wrapf(err, "cannot get ClusterProviderConfig %q", ref.Name)
+		}
+		pc.ObjectMeta, pc.Spec = c.ObjectMeta, c.Spec
+	case awsmv1beta1.ProviderConfigKind:
+		c := &awsmv1beta1.ProviderConfig{}
+		if err := kube.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, c); err != nil {
+			return nil, errors.Wrapf(err, "cannot get ProviderConfig %q in namespace %q (a namespaced managed resource uses a ProviderConfig of its own namespace, or a ClusterProviderConfig)", ref.Name, ref.Namespace)
+		}
+		pc.ObjectMeta, pc.Spec = c.ObjectMeta, *c.Spec.DeepCopy()
+		localSecrets(&pc.Spec, ref.Namespace)
+	default:
+		return nil, errors.Errorf("providerConfigRef.kind %q is neither ProviderConfig nor ClusterProviderConfig", ref.Kind)
+	}
+	pc.Name, pc.Namespace = ref.Key(), ""
+	return pc, nil
+}
+
+// localSecrets points every Secret a ProviderConfig spec names into a
+// namespace.
+func localSecrets(spec *awsv1beta1.ProviderConfigSpec, namespace string) {
+	c := &spec.Credentials
+	if c.SecretRef != nil {
+		c.SecretRef.Namespace = namespace
+	}
+	for _, wi := range []*awsv1beta1.WebIdentityConfig{c.WebIdentity, upboundWebIdentity(c)} {
+		if wi != nil && wi.TokenConfig != nil && wi.TokenConfig.SecretRef != nil {
+			wi.TokenConfig.SecretRef.Namespace = namespace
+		}
+	}
+}
+
+func upboundWebIdentity(c *awsv1beta1.ProviderCredentials) *awsv1beta1.WebIdentityConfig {
+	if c.Upbound == nil {
+		return nil
+	}
+	return c.Upbound.WebIdentity
+}
+
+// ResolveRef returns a Session for a ProviderConfig of any kind and a
+// region, as Resolve does for legacy ProviderConfigs.
+func (r *Resolver) ResolveRef(ctx context.Context, ref ConfigRef, region string) (Session, error) {
+	pc, err := ProviderConfigSpec(ctx, r.kube, ref)
+	if err != nil {
+		return Session{}, err
 	}
 	if region == "" {
 		return Session{}, errors.New(errNoRegion)

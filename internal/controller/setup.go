@@ -9,6 +9,9 @@ import (
 	ec2v1beta1 "github.com/provider-rds/provider-rds/apis/foreign/ec2/v1beta1"
 	iamv1beta1 "github.com/provider-rds/provider-rds/apis/foreign/iam/v1beta1"
 	kmsv1beta1 "github.com/provider-rds/provider-rds/apis/foreign/kms/v1beta1"
+	ec2mv1beta1 "github.com/provider-rds/provider-rds/apis/foreign/namespaced/ec2/v1beta1"
+	iammv1beta1 "github.com/provider-rds/provider-rds/apis/foreign/namespaced/iam/v1beta1"
+	kmsmv1beta1 "github.com/provider-rds/provider-rds/apis/foreign/namespaced/kms/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/internal/controller/parametergroup"
@@ -45,5 +48,6 @@ func ClientOptions() client.Options {
 	return client.Options{Cache: &client.CacheOptions{DisableFor: []client.Object{
 		&corev1.Secret{},
 		&ec2v1beta1.SecurityGroup{}, &ec2v1beta1.Subnet{}, &kmsv1beta1.Key{}, &iamv1beta1.Role{},
+		&ec2mv1beta1.SecurityGroup{}, &ec2mv1beta1.Subnet{}, &kmsmv1beta1.Key{}, &iammv1beta1.Role{},
 	}}}
 }

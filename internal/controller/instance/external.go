@@ -66,6 +66,9 @@ type external struct {
 	annotate  func(ctx context.Context, cr *v1beta3.Instance, key, value string) error
 	record    event.Recorder
 	now       func() time.Time
+	// kind of the managed resource, for its tags: this kind or its
+	// namespaced twin.
+	kind managedkit.Kind
 
 	// What Observe found, so that Update and Delete act on it without
 	// describing the instance, reading the password or diffing again.
@@ -112,7 +115,7 @@ func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.E
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 	db := *found
-	if notOurs(cr, db) {
+	if notOurs(cr, db, e.kind) {
 		if meta.WasDeleted(cr) {
 			// Never delete a database this Instance did not create.
 			return managed.ExternalObservation{ResourceExists: false}, nil
@@ -136,7 +139,7 @@ func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.E
 	if err != nil {
 		return managed.ExternalObservation{}, err
 	}
-	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, desiredTags(cr))
+	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, e.desiredTags(cr))
 	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
 	ignored := ignoredFields(cr.Spec.ForProvider)
 	managedkit.Warn(e.record, cr, managedkit.TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
@@ -225,7 +228,7 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	if err != nil {
 		return managed.ExternalCreation{}, err
 	}
-	tags := rdstags.TagList(desiredTags(cr))
+	tags := rdstags.TagList(e.desiredTags(cr))
 
 	var pw masterPassword
 	if method != rdsinstance.CreateReadReplica {
@@ -362,8 +365,8 @@ func (e *external) Disconnect(context.Context) error { return nil }
 // desiredTags are the user's tags plus the Crossplane default tags. They
 // are spelled out rather than taken from resource.GetExternalTags, which
 // reads the kind from TypeMeta, and typed objects from the cache have none.
-func desiredTags(cr *v1beta3.Instance) map[string]string {
-	return managedkit.DesiredTags(cr, Kind, cr.Spec.ForProvider.Tags)
+func (e *external) desiredTags(cr *v1beta3.Instance) map[string]string {
+	return managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags)
 }
 
 // ignoredFields lists spec fields that are accepted for compatibility with

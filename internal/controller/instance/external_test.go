@@ -89,8 +89,8 @@ func dbWith(status string, mods ...func(*types.DBInstance)) *types.DBInstance {
 	return db
 }
 
-func newExternal(f *fakeRDS) *external {
-	return &external{rds: f, record: event.NewNopRecorder(), now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
+func fakeExternal(f *fakeRDS) *external {
+	return &external{rds: f, record: event.NewNopRecorder(), kind: Kind, now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
 }
 
 func TestObserveStates(t *testing.T) {
@@ -122,7 +122,7 @@ func TestObserveStates(t *testing.T) {
 				tc.spec(cr)
 			}
 			f := &fakeRDS{db: tc.db}
-			obs, err := newExternal(f).Observe(context.Background(), cr)
+			obs, err := fakeExternal(f).Observe(context.Background(), cr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +144,7 @@ func TestObserveStates(t *testing.T) {
 
 func TestObserveRejectsInvalidIdentifier(t *testing.T) {
 	cr := instanceWith(func(in *v1beta3.Instance) { meta.SetExternalName(in, "my.db") })
-	_, err := newExternal(&fakeRDS{}).Observe(context.Background(), cr)
+	_, err := fakeExternal(&fakeRDS{}).Observe(context.Background(), cr)
 	if err == nil || !strings.Contains(err.Error(), `external name "my.db" is not a valid DB instance identifier`) {
 		t.Errorf("want a clear identifier error, got %v", err)
 	}
@@ -156,7 +156,7 @@ func TestDeletingAnInvalidIdentifierDoesNotBlock(t *testing.T) {
 		now := metav1.Now()
 		in.SetDeletionTimestamp(&now)
 	})
-	obs, err := newExternal(&fakeRDS{}).Observe(context.Background(), cr)
+	obs, err := fakeExternal(&fakeRDS{}).Observe(context.Background(), cr)
 	if err != nil || obs.ResourceExists {
 		t.Errorf("deleting an Instance whose identifier cannot exist: want no error and nothing to delete, got exists=%t err=%v", obs.ResourceExists, err)
 	}
@@ -164,7 +164,7 @@ func TestDeletingAnInvalidIdentifierDoesNotBlock(t *testing.T) {
 
 func TestCreateIsIdempotent(t *testing.T) {
 	f := &fakeRDS{createErr: &types.DBInstanceAlreadyExistsFault{Message: aws.String("exists")}}
-	if _, err := newExternal(f).Create(context.Background(), instanceWith()); err != nil {
+	if _, err := fakeExternal(f).Create(context.Background(), instanceWith()); err != nil {
 		t.Errorf("a create that finds the instance already there must succeed, got %v", err)
 	}
 }
@@ -230,7 +230,7 @@ func TestDelete(t *testing.T) {
 				tc.spec(cr)
 			}
 			f := &fakeRDS{db: tc.db}
-			e := newExternal(f)
+			e := fakeExternal(f)
 			e.passwords = passwords{kube: fake.NewClientBuilder().Build(), namespace: "crossplane-system", key: &fingerprintKey{}}
 			if _, err := e.Observe(context.Background(), cr); err != nil {
 				t.Fatal(err)
@@ -292,7 +292,7 @@ func TestUpdateAppliesObservedDrift(t *testing.T) {
 		in.Spec.ForProvider.Tags = map[string]*string{"team": aws.String("data")}
 	})
 	f := &fakeRDS{db: dbWith("available")}
-	e := newExternal(f)
+	e := fakeExternal(f)
 	obs, err := e.Observe(context.Background(), cr)
 	if err != nil {
 		t.Fatal(err)
@@ -355,7 +355,7 @@ func TestNotOurs(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if got := notOurs(tc.cr, *tc.db); got != tc.want {
+			if got := notOurs(tc.cr, *tc.db, Kind); got != tc.want {
 				t.Errorf("%s\nnotOurs: want %t, got %t", tc.reason, tc.want, got)
 			}
 		})

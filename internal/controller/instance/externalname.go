@@ -16,6 +16,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 )
 
 const errSetExternalName = "cannot record the DB instance identifier as external name"
@@ -36,19 +37,23 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 	if meta.GetExternalName(mg) != "" {
 		return nil
 	}
+	// A namespaced Instance is read in cluster form: the same spec.
 	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
-		return errors.New("managed resource is not an Instance")
+		cr = &v1beta3.Instance{}
+		if err := managedkit.ToClusterForm(mg, cr); err != nil {
+			return err
+		}
 	}
 	id, err := defaultIdentifier(cr)
 	if err != nil {
 		return err
 	}
-	meta.SetExternalName(cr, id)
+	meta.SetExternalName(mg, id)
 	if allows(cr, xpv2.ManagementActionCreate) {
-		meta.AddAnnotations(cr, map[string]string{AnnotationNewInstance: "true"})
+		meta.AddAnnotations(mg, map[string]string{AnnotationNewInstance: "true"})
 	}
-	return errors.Wrap(i.kube.Update(ctx, cr), errSetExternalName)
+	return errors.Wrap(i.kube.Update(ctx, mg), errSetExternalName)
 }
 
 // notOurs reports whether a DB instance found under the Instance's
@@ -56,7 +61,7 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 // chose the identifier for a new instance, never recorded a successful
 // create or observed this instance before, and the instance lacks the tags
 // the provider gives every instance it creates.
-func notOurs(cr *v1beta3.Instance, db types.DBInstance) bool {
+func notOurs(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind) bool {
 	if cr.GetAnnotations()[AnnotationNewInstance] != "true" || !meta.GetExternalCreateSucceeded(cr).IsZero() {
 		return false
 	}
@@ -67,7 +72,7 @@ func notOurs(cr *v1beta3.Instance, db types.DBInstance) bool {
 	for _, t := range db.TagList {
 		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
-	return tags[resource.ExternalResourceTagKeyKind] != strings.ToLower(v1beta3.InstanceGroupKind) || tags[resource.ExternalResourceTagKeyName] != cr.GetName()
+	return tags[resource.ExternalResourceTagKeyKind] != strings.ToLower(k.GroupVersionKind.GroupKind().String()) || tags[resource.ExternalResourceTagKeyName] != cr.GetName()
 }
 
 func defaultIdentifier(cr *v1beta3.Instance) (string, error) {

@@ -76,10 +76,13 @@ func (p masterPassword) appliedTo(cr *v1beta3.Instance) bool {
 // passwords reads, and where the provider owns them writes, master passwords.
 type passwords struct {
 	kube client.Client
-	// namespace of the provider, where it keeps the passwords it generates
-	// and the fingerprint key.
+	// namespace of the provider, where it keeps the fingerprint key.
 	namespace string
-	key       *fingerprintKey
+	// generatedIn is where the passwords the provider generates are kept:
+	// the provider's namespace for a cluster-scoped Instance, the
+	// Instance's own namespace for a namespaced one.
+	generatedIn string
+	key         *fingerprintKey
 }
 
 // fingerprintKey is the HMAC key of password fingerprints, read (or made)
@@ -158,7 +161,7 @@ func (p passwords) current(ctx context.Context, cr *v1beta3.Instance, generate b
 	if ref := fp.PasswordSecretRef; ref != nil {
 		return p.fromSecret(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, ref.Key, aws.ToBool(fp.AutoGeneratePassword), nil)
 	}
-	owned := types.NamespacedName{Namespace: p.namespace, Name: GeneratedSecretName(cr.GetName())}
+	owned := types.NamespacedName{Namespace: p.generatedIn, Name: GeneratedSecretName(cr.GetName())}
 	if !generate {
 		pw, err := p.fromSecret(ctx, owned, generatedPasswordKey, false, nil)
 		if kerrors.IsNotFound(errors.Cause(err)) {
@@ -238,7 +241,7 @@ func (p passwords) published(ctx context.Context, cr *v1beta3.Instance) (string,
 // deleteGenerated removes the provider-owned password Secret of an Instance
 // once its DB instance is gone.
 func (p passwords) deleteGenerated(ctx context.Context, cr *v1beta3.Instance) error {
-	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: p.namespace, Name: GeneratedSecretName(cr.GetName())}}
+	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: p.generatedIn, Name: GeneratedSecretName(cr.GetName())}}
 	return errors.Wrap(client.IgnoreNotFound(p.kube.Delete(ctx, s)), "cannot delete generated master password Secret")
 }
 

@@ -10,11 +10,13 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
+	nsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/namespaced/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/internal/rdsinstance"
 )
@@ -23,21 +25,24 @@ import (
 // version, v1beta3; objects of the other versions reach it converted.
 var Kind = managedkit.Kind{
 	GroupVersionKind: v1beta3.InstanceGroupVersionKind,
-	New:              func() resource.LegacyManaged { return &v1beta3.Instance{} },
+	New:              func() resource.Managed { return &v1beta3.Instance{} },
 	NewList:          func() resource.ManagedList { return &v1beta3.InstanceList{} },
 }
 
-// Setup adds a controller that reconciles Instances.
+// NamespacedKind is the Crossplane v2 namespaced Instance, reconciled by the
+// same external client through its cluster form.
+var NamespacedKind = managedkit.Kind{
+	GroupVersionKind: nsv1beta1.InstanceGroupVersionKind,
+	New:              func() resource.Managed { return &nsv1beta1.Instance{} },
+	NewList:          func() resource.ManagedList { return &nsv1beta1.InstanceList{} },
+}
+
+// Setup adds the controllers that reconcile Instances of both scopes.
 func Setup(mgr ctrl.Manager, o managedkit.Options) error {
-	rec := managedkit.NewRecorder(mgr, Kind)
 	kube := mgr.GetClient()
-	return managedkit.Setup(mgr, o, Kind, rec,
-		managed.WithTypedExternalConnector[*v1beta3.Instance](&connector{
-			kube:      kube,
-			connect:   managedkit.NewConnector(kube, o.Sessions),
-			passwords: passwords{kube: kube, namespace: o.Namespace, key: &fingerprintKey{}},
-			record:    rec,
-		}),
+	connect := managedkit.NewConnector(kube, o.Sessions)
+	external := newExternal(kube, o.Namespace)
+	common := []managed.ReconcilerOption{
 		managed.WithInitializers(identifierInitializer{kube: kube}),
 		// The identifier is fixed before creation, so a restart between
 		// CreateDBInstance and recording its result is safe: the next
@@ -49,7 +54,50 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 		// only delay noticing that a just-created instance was deleted.
 		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(transitionPoll),
-	)
+	}
+
+	rec := managedkit.NewRecorder(mgr, Kind)
+	cluster := managed.TypedExternalConnectorFn[*v1beta3.Instance](func(ctx context.Context, cr *v1beta3.Instance) (managed.TypedExternalClient[*v1beta3.Instance], error) {
+		s, err := connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
+		if err != nil {
+			return nil, err
+		}
+		return external(s, managedkit.ClusterScope(kube, Kind, rec, o.Namespace, cr)), nil
+	})
+	if err := managedkit.Setup(mgr, o, Kind, rec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*v1beta3.Instance](cluster)}, common...)...); err != nil {
+		return err
+	}
+
+	nsRec := managedkit.NewRecorder(mgr, NamespacedKind)
+	return managedkit.Setup(mgr, o, NamespacedKind, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*nsv1beta1.Instance](&managedkit.NamespacedConnector[*nsv1beta1.Instance, *v1beta3.Instance]{
+		Kube: kube, Connector: connect, Record: nsRec, Kind: NamespacedKind,
+		NewView:  func() *v1beta3.Instance { return &v1beta3.Instance{} },
+		Region:   func(cr *v1beta3.Instance) string { return aws.ToString(cr.Spec.ForProvider.Region) },
+		External: external,
+	})}, common...)...)
+}
+
+// newExternal returns what builds an Instance's external client for one
+// reconcile. The fingerprint key is one per process, kept in the provider's
+// namespace.
+func newExternal(kube client.Client, providerNamespace string) managedkit.ExternalFn[*v1beta3.Instance] {
+	key := &fingerprintKey{}
+	return func(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta3.Instance] {
+		return &external{
+			rds:       s.RDS(),
+			passwords: passwords{kube: kube, namespace: providerNamespace, generatedIn: scope.SecretsNamespace, key: key},
+			annotate: func(ctx context.Context, cr *v1beta3.Instance, k, v string) error {
+				if err := scope.Annotate(ctx, k, v); err != nil {
+					return err
+				}
+				meta.AddAnnotations(cr, map[string]string{k: v})
+				return nil
+			},
+			record: scope.Record,
+			now:    time.Now,
+			kind:   scope.Kind,
+		}
+	}
 }
 
 // transitionPollInterval is how often an Instance is observed while its DB
@@ -59,37 +107,15 @@ const transitionPollInterval = 10 * time.Second
 
 // transitionPoll shortens the poll interval during short transitions.
 func transitionPoll(mg resource.Managed, pollInterval time.Duration) time.Duration {
-	cr, ok := mg.(*v1beta3.Instance)
-	if ok && pollInterval > transitionPollInterval && rdsinstance.InTransition(aws.ToString(cr.Status.AtProvider.Status)) {
+	var status *string
+	switch cr := mg.(type) {
+	case *v1beta3.Instance:
+		status = cr.Status.AtProvider.Status
+	case *nsv1beta1.Instance:
+		status = cr.Status.AtProvider.Status
+	}
+	if pollInterval > transitionPollInterval && rdsinstance.InTransition(aws.ToString(status)) {
 		return transitionPollInterval
 	}
 	return pollInterval
-}
-
-// connector builds an external client per reconcile from the Instance's
-// ProviderConfig.
-type connector struct {
-	kube      client.Client
-	connect   managedkit.Connector
-	passwords passwords
-	record    event.Recorder
-}
-
-func (c *connector) Connect(ctx context.Context, cr *v1beta3.Instance) (managed.TypedExternalClient[*v1beta3.Instance], error) {
-	s, err := c.connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
-	if err != nil {
-		return nil, err
-	}
-	return &external{
-		rds:       s.RDS(),
-		passwords: c.passwords,
-		annotate:  c.annotate,
-		record:    c.record,
-		now:       time.Now,
-	}, nil
-}
-
-// annotate persists one annotation of an Instance.
-func (c *connector) annotate(ctx context.Context, cr *v1beta3.Instance, key, value string) error {
-	return managedkit.Annotate(ctx, c.kube, cr, key, value)
 }

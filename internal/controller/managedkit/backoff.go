@@ -6,13 +6,12 @@ import (
 	"sync"
 	"time"
 
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
-	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
 )
 
 // Default failure back-off of managed resources whose ProviderConfig sets none, the
@@ -22,12 +21,6 @@ const (
 	defaultMaxDelay  = 60 * time.Second
 )
 
-// configured is a managed resource that names its ProviderConfig.
-type configured interface {
-	client.Object
-	GetProviderConfigReference() *xpv2.Reference
-}
-
 // providerConfigBackoff is a controller's per-item failure rate limiter.
 // Each managed resource backs off exponentially after failures, with the base and
 // maximum delay of its ProviderConfig's
@@ -35,13 +28,13 @@ type configured interface {
 // reads both objects from the manager's cache, so it costs no API call.
 type providerConfigBackoff struct {
 	cache client.Reader
-	empty func() configured
+	empty func() resource.Managed
 
 	mu       sync.Mutex
 	failures map[reconcile.Request]int
 }
 
-func newProviderConfigBackoff(cache client.Reader, empty func() configured) *providerConfigBackoff {
+func newProviderConfigBackoff(cache client.Reader, empty func() resource.Managed) *providerConfigBackoff {
 	return &providerConfigBackoff{cache: cache, empty: empty, failures: map[reconcile.Request]int{}}
 }
 
@@ -77,12 +70,12 @@ func (b *providerConfigBackoff) NumRequeues(item reconcile.Request) int {
 func (b *providerConfigBackoff) delays(item reconcile.Request) (time.Duration, time.Duration) {
 	base, maxDelay := defaultBaseDelay, defaultMaxDelay
 	ctx := context.Background()
-	in := b.empty()
-	if err := b.cache.Get(ctx, item.NamespacedName, in); err != nil || in.GetProviderConfigReference() == nil {
+	mg := b.empty()
+	if err := b.cache.Get(ctx, item.NamespacedName, mg); err != nil {
 		return base, maxDelay
 	}
-	pc := &awsv1beta1.ProviderConfig{}
-	if err := b.cache.Get(ctx, types.NamespacedName{Name: in.GetProviderConfigReference().Name}, pc); err != nil {
+	pc, err := awsconfig.ProviderConfigSpec(ctx, b.cache, ConfigRefOf(mg))
+	if err != nil {
 		return base, maxDelay
 	}
 	if rp := pc.Spec.ReconciliationPolicy; rp != nil && rp.ExponentialFailureRateLimiter != nil {

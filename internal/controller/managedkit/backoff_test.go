@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/apis"
@@ -30,7 +31,7 @@ func TestProviderConfigBackoff(t *testing.T) {
 	tuned.Spec.ProviderConfigReference = &xpv2.Reference{Name: "slow"}
 	plain := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "plain"}}
 	plain.Spec.ProviderConfigReference = &xpv2.Reference{Name: "default"}
-	b := newProviderConfigBackoff(fake.NewClientBuilder().WithScheme(s).WithObjects(pc, tuned, plain).Build(), func() configured { return &v1beta3.Instance{} })
+	b := newProviderConfigBackoff(fake.NewClientBuilder().WithScheme(s).WithObjects(pc, tuned, plain).Build(), func() resource.Managed { return &v1beta3.Instance{} })
 
 	req := func(n string) reconcile.Request {
 		return reconcile.Request{NamespacedName: types.NamespacedName{Name: n}}

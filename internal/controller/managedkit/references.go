@@ -2,11 +2,14 @@ package managedkit
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
@@ -29,6 +32,11 @@ type explainedReferences struct {
 }
 
 func (r explainedReferences) ResolveReferences(ctx context.Context, mg resource.Managed) error {
+	if mr, ok := mg.(resource.ModernManaged); ok {
+		if err := LocalReferences(mr); err != nil {
+			return err
+		}
+	}
 	err := r.resolver.ResolveReferences(ctx, mg)
 	if err == nil || kerrors.IsConflict(err) {
 		return err
@@ -82,4 +90,39 @@ func jsonPath(t reflect.Type, goNames []string) (string, bool) {
 		t = f.Type
 	}
 	return strings.Join(path, "."), true
+}
+
+// LocalReferences refuses references and selectors of a namespaced managed
+// resource that name another namespace: a team's resources resolve only
+// to objects of the team's namespace, which its RBAC already lets it read.
+func LocalReferences(mr resource.ModernManaged) error {
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mr)
+	if err != nil {
+		return errors.Wrap(err, "cannot read the managed resource")
+	}
+	spec, _ := u["spec"].(map[string]any)
+	var foreign []string
+	for _, part := range []string{"forProvider", "initProvider"} {
+		p, _ := spec[part].(map[string]any)
+		for field, v := range p {
+			if !isReference(field) {
+				continue
+			}
+			items := []any{v}
+			if l, ok := v.([]any); ok {
+				items = l
+			}
+			for _, item := range items {
+				m, _ := item.(map[string]any)
+				if ns, _ := m["namespace"].(string); ns != "" && ns != mr.GetNamespace() {
+					foreign = append(foreign, fmt.Sprintf("spec.%s.%s names namespace %q", part, field, ns))
+				}
+			}
+		}
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	sort.Strings(foreign)
+	return errors.Errorf("references resolve only in the resource's own namespace %q: %s", mr.GetNamespace(), strings.Join(foreign, "; "))
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/statemetrics"
 
+	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/rdstags"
@@ -51,7 +52,7 @@ type Options struct {
 type Kind struct {
 	GroupVersionKind schema.GroupVersionKind
 	// New returns an empty object of the kind, and NewList an empty list.
-	New     func() resource.LegacyManaged
+	New     func() resource.Managed
 	NewList func() resource.ManagedList
 }
 
@@ -94,7 +95,7 @@ func Setup(mgr ctrl.Manager, o Options, k Kind, rec event.Recorder, kindOpts ...
 	r := managed.NewReconciler(mgr, resource.ManagedKind(k.GroupVersionKind), opts...)
 
 	co := o.ForControllerRuntime()
-	co.RateLimiter = newProviderConfigBackoff(mgr.GetCache(), func() configured { return k.New() })
+	co.RateLimiter = newProviderConfigBackoff(mgr.GetCache(), k.New)
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(co).
@@ -108,39 +109,86 @@ func Setup(mgr ctrl.Manager, o Options, k Kind, rec event.Recorder, kindOpts ...
 // Sessions are cached by the resolver, so this does no credential work in
 // steady state.
 type Connector struct {
-	usage    resource.LegacyTracker
+	legacy   resource.LegacyTracker
+	modern   resource.ModernTracker
 	sessions *awsconfig.Resolver
 }
 
 // NewConnector returns a Connector that records usage with the manager's
 // client.
 func NewConnector(kube client.Client, sessions *awsconfig.Resolver) Connector {
-	return Connector{usage: resource.NewLegacyProviderConfigUsageTracker(kube, &awsv1beta1.ProviderConfigUsage{}), sessions: sessions}
+	return Connector{
+		legacy:   resource.NewLegacyProviderConfigUsageTracker(kube, &awsv1beta1.ProviderConfigUsage{}),
+		modern:   resource.NewProviderConfigUsageTracker(kube, &awsmv1beta1.ProviderConfigUsage{}),
+		sessions: sessions,
+	}
 }
 
 // Session returns the AWS session of a managed resource in a region.
-func (c Connector) Session(ctx context.Context, mg resource.LegacyManaged, region string) (awsconfig.Session, error) {
-	if err := c.usage.Track(ctx, mg); err != nil {
+func (c Connector) Session(ctx context.Context, mg resource.Managed, region string) (awsconfig.Session, error) {
+	var err error
+	switch mr := mg.(type) {
+	case resource.ModernManaged:
+		err = c.modern.Track(ctx, mr)
+	case resource.LegacyManaged:
+		err = c.legacy.Track(ctx, mr)
+	}
+	if err != nil {
 		return awsconfig.Session{}, errors.Wrap(err, errTrackUsage)
 	}
-	s, err := c.sessions.Resolve(ctx, mg.GetProviderConfigReference().Name, region)
+	s, err := c.sessions.ResolveRef(ctx, ConfigRefOf(mg), region)
 	if err != nil {
 		return awsconfig.Session{}, errors.Wrap(err, errConfigure)
 	}
 	return s, nil
 }
 
+// providerConfigName is the name in a managed resource's
+// providerConfigRef, if it has one.
+func providerConfigName(mg resource.Managed) string {
+	switch mr := mg.(type) {
+	case resource.ModernManaged:
+		if ref := mr.GetProviderConfigReference(); ref != nil {
+			return ref.Name
+		}
+	case resource.LegacyManaged:
+		if ref := mr.GetProviderConfigReference(); ref != nil {
+			return ref.Name
+		}
+	}
+	return ""
+}
+
+// ConfigRefOf names the ProviderConfig a managed resource of either scope
+// uses: a namespaced one names a ProviderConfig of its own namespace or a
+// ClusterProviderConfig.
+func ConfigRefOf(mg resource.Managed) awsconfig.ConfigRef {
+	switch mr := mg.(type) {
+	case resource.ModernManaged:
+		ref := mr.GetProviderConfigReference()
+		if ref == nil {
+			return awsconfig.ConfigRef{Kind: awsmv1beta1.ClusterProviderConfigKind, Name: "default"}
+		}
+		return awsconfig.ConfigRef{Kind: ref.Kind, Namespace: mr.GetNamespace(), Name: ref.Name}
+	case resource.LegacyManaged:
+		if ref := mr.GetProviderConfigReference(); ref != nil {
+			return awsconfig.ConfigRef{Name: ref.Name}
+		}
+	}
+	return awsconfig.ConfigRef{Name: "default"}
+}
+
 // DesiredTags are a resource's tags from its spec plus the Crossplane
 // default tags, as the reference provider adds them. They are spelled out
 // rather than taken from resource.GetExternalTags, which reads the kind
 // from TypeMeta, and typed objects from the cache have none.
-func DesiredTags(mg resource.LegacyManaged, k Kind, user map[string]*string) map[string]string {
+func DesiredTags(mg resource.Managed, k Kind, user map[string]*string) map[string]string {
 	defaults := map[string]string{
 		resource.ExternalResourceTagKeyKind: strings.ToLower(k.GroupVersionKind.GroupKind().String()),
 		resource.ExternalResourceTagKeyName: mg.GetName(),
 	}
-	if ref := mg.GetProviderConfigReference(); ref != nil && ref.Name != "" {
-		defaults[resource.ExternalResourceTagKeyProvider] = ref.Name
+	if name := providerConfigName(mg); name != "" {
+		defaults[resource.ExternalResourceTagKeyProvider] = name
 	}
 	return rdstags.DesiredTags(user, defaults)
 }

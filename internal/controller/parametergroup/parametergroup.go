@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -21,6 +20,8 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1"
+	nsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/namespaced/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/internal/parametergroup"
 )
@@ -55,22 +56,59 @@ var namePattern = regexp.MustCompile(`^[a-zA-Z](-?[a-zA-Z0-9])*$`)
 // Kind is the managed kind this controller reconciles.
 var Kind = managedkit.Kind{
 	GroupVersionKind: v1beta1.ParameterGroupGroupVersionKind,
-	New:              func() resource.LegacyManaged { return &v1beta1.ParameterGroup{} },
+	New:              func() resource.Managed { return &v1beta1.ParameterGroup{} },
 	NewList:          func() resource.ManagedList { return &v1beta1.ParameterGroupList{} },
 }
 
-// Setup adds a controller that reconciles ParameterGroups. The group name
-// is the external name, defaulting to the object's name, so creation is
-// idempotent and an existing group of that name is adopted.
+// NamespacedKind is the Crossplane v2 namespaced ParameterGroup, reconciled
+// by the same external client through its cluster form.
+var NamespacedKind = managedkit.Kind{
+	GroupVersionKind: nsv1beta1.ParameterGroupGroupVersionKind,
+	New:              func() resource.Managed { return &nsv1beta1.ParameterGroup{} },
+	NewList:          func() resource.ManagedList { return &nsv1beta1.ParameterGroupList{} },
+}
+
+// Setup adds the controllers that reconcile ParameterGroups of both
+// scopes. The group name is the external name, defaulting to the object's
+// name, so creation is idempotent and an existing group of that name is
+// adopted.
 func Setup(mgr ctrl.Manager, o managedkit.Options) error {
-	rec := managedkit.NewRecorder(mgr, Kind)
 	kube := mgr.GetClient()
-	return managedkit.Setup(mgr, o, Kind, rec,
-		managed.WithTypedExternalConnector[*v1beta1.ParameterGroup](&connector{kube: kube, connect: managedkit.NewConnector(kube, o.Sessions), record: rec}),
+	connect := managedkit.NewConnector(kube, o.Sessions)
+	common := []managed.ReconcilerOption{
 		managed.WithInitializers(managed.NewNameAsExternalName(kube)),
 		managed.WithDeterministicExternalName(true),
 		managed.WithCreationGracePeriod(0),
-	)
+	}
+	rec := managedkit.NewRecorder(mgr, Kind)
+	cluster := managed.TypedExternalConnectorFn[*v1beta1.ParameterGroup](func(ctx context.Context, cr *v1beta1.ParameterGroup) (managed.TypedExternalClient[*v1beta1.ParameterGroup], error) {
+		s, err := connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
+		if err != nil {
+			return nil, err
+		}
+		return newExternal(s, managedkit.ClusterScope(kube, Kind, rec, o.Namespace, cr)), nil
+	})
+	if err := managedkit.Setup(mgr, o, Kind, rec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*v1beta1.ParameterGroup](cluster)}, common...)...); err != nil {
+		return err
+	}
+	nsRec := managedkit.NewRecorder(mgr, NamespacedKind)
+	return managedkit.Setup(mgr, o, NamespacedKind, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*nsv1beta1.ParameterGroup](&managedkit.NamespacedConnector[*nsv1beta1.ParameterGroup, *v1beta1.ParameterGroup]{
+		Kube: kube, Connector: connect, Record: nsRec, Kind: NamespacedKind,
+		NewView:  func() *v1beta1.ParameterGroup { return &v1beta1.ParameterGroup{} },
+		Region:   func(cr *v1beta1.ParameterGroup) string { return aws.ToString(cr.Spec.ForProvider.Region) },
+		External: newExternal,
+	})}, common...)...)
+}
+
+// newExternal builds a ParameterGroup's external client for one reconcile.
+func newExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.ParameterGroup] {
+	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind, annotate: func(ctx context.Context, cr *v1beta1.ParameterGroup, key, value string) error {
+		if err := scope.Annotate(ctx, key, value); err != nil {
+			return err
+		}
+		meta.AddAnnotations(cr, map[string]string{key: value})
+		return nil
+	}}
 }
 
 // RDSAPI is the part of the RDS API this controller calls.
@@ -85,27 +123,12 @@ type RDSAPI interface {
 	DeleteDBParameterGroup(ctx context.Context, in *rds.DeleteDBParameterGroupInput, opts ...func(*rds.Options)) (*rds.DeleteDBParameterGroupOutput, error)
 }
 
-type connector struct {
-	kube    client.Client
-	connect managedkit.Connector
-	record  event.Recorder
-}
-
-func (c *connector) Connect(ctx context.Context, cr *v1beta1.ParameterGroup) (managed.TypedExternalClient[*v1beta1.ParameterGroup], error) {
-	s, err := c.connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
-	if err != nil {
-		return nil, err
-	}
-	return &external{rds: s.RDS(), record: c.record, annotate: func(ctx context.Context, cr *v1beta1.ParameterGroup, key, value string) error {
-		return managedkit.Annotate(ctx, c.kube, cr, key, value)
-	}}, nil
-}
-
 // external manages one ParameterGroup's DB parameter group for the length
 // of a reconcile.
 type external struct {
 	rds      RDSAPI
 	record   event.Recorder
+	kind     managedkit.Kind
 	annotate func(ctx context.Context, cr *v1beta1.ParameterGroup, key, value string) error
 
 	// What Observe found, for Update.
@@ -150,7 +173,7 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.ParameterGroup) (man
 	cr.SetConditions(xpv2.Available())
 
 	lateInitialized := parametergroup.LateInitialize(&cr.Spec.ForProvider, cr.Spec.InitProvider, g)
-	e.drift = parametergroup.Diff(cr.Spec.ForProvider, g, user, previous(cr), tags, managedkit.DesiredTags(cr, Kind, cr.Spec.ForProvider.Tags))
+	e.drift = parametergroup.Diff(cr.Spec.ForProvider, g, user, previous(cr), tags, managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags))
 	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotDo, msgCannotApply+strings.Join(e.drift.CannotApply, "; "), len(e.drift.CannotApply) > 0)
 	diff := e.drift.Summary()
 	if diff == "" && cr.GetAnnotations()[AnnotationManagedParameters] != strings.Join(parametergroup.Managed(cr.Spec.ForProvider), ",") {
@@ -188,7 +211,7 @@ func previous(cr *v1beta1.ParameterGroup) []string {
 
 func (e *external) Create(ctx context.Context, cr *v1beta1.ParameterGroup) (managed.ExternalCreation, error) {
 	name := meta.GetExternalName(cr)
-	in := parametergroup.CreateInput(name, cr.Spec.ForProvider, cr.Spec.InitProvider, managedkit.DesiredTags(cr, Kind, cr.Spec.ForProvider.Tags))
+	in := parametergroup.CreateInput(name, cr.Spec.ForProvider, cr.Spec.InitProvider, managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags))
 	_, err := e.rds.CreateDBParameterGroup(ctx, in)
 	// A group of this name that already exists was created by an earlier
 	// attempt whose result was not recorded, or is adopted: the next

@@ -2,7 +2,12 @@
 package providerconfig
 
 import (
+	"errors"
+
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -10,27 +15,82 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/providerconfig"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
+	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 )
 
-// Setup adds a controller that reconciles ProviderConfigs: it counts their
-// users, keeps one in use from being deleted, and reports whether its
-// credentials work.
-func Setup(mgr ctrl.Manager, o controller.Options, sessions *awsconfig.Resolver) error {
-	name := providerconfig.ControllerName(awsv1beta1.ProviderConfigGroupVersionKind.GroupKind().String())
-	r := providerconfig.NewReconciler(mgr, resource.ProviderConfigKinds{
-		Config:    awsv1beta1.ProviderConfigGroupVersionKind,
-		Usage:     awsv1beta1.ProviderConfigUsageGroupVersionKind,
-		UsageList: awsv1beta1.ProviderConfigUsageListGroupVersionKind,
-	},
-		providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
-		providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))))
+// configKind is one of the ProviderConfig kinds: what the validator needs
+// to read, name and report on objects of it.
+type configKind struct {
+	kinds  resource.ProviderConfigKinds
+	new    func() client.Object
+	status func(client.Object) *awsv1beta1.ProviderConfigStatus
+	ref    func(reconcile.Request) awsconfig.ConfigRef
+}
 
-	return ctrl.NewControllerManagedBy(mgr).
-		Named(name).
-		WithOptions(o.ForControllerRuntime()).
-		For(&awsv1beta1.ProviderConfig{}).
-		Watches(&awsv1beta1.ProviderConfigUsage{}, &resource.EnqueueRequestForProviderConfig{}).
-		Complete(ratelimiter.NewReconciler(name, &validator{usage: r, kube: mgr.GetClient(), sessions: sessions}, o.GlobalRateLimiter))
+var configKinds = []configKind{
+	{
+		kinds: resource.ProviderConfigKinds{
+			Config: awsv1beta1.ProviderConfigGroupVersionKind, Usage: awsv1beta1.ProviderConfigUsageGroupVersionKind, UsageList: awsv1beta1.ProviderConfigUsageListGroupVersionKind,
+		},
+		new:    func() client.Object { return &awsv1beta1.ProviderConfig{} },
+		status: func(o client.Object) *awsv1beta1.ProviderConfigStatus { return &o.(*awsv1beta1.ProviderConfig).Status }, //nolint:forcetypeassert // new makes them.
+		ref:    func(r reconcile.Request) awsconfig.ConfigRef { return awsconfig.ConfigRef{Name: r.Name} },
+	},
+	{
+		kinds: resource.ProviderConfigKinds{
+			Config: awsmv1beta1.ProviderConfigGroupVersionKind, Usage: awsmv1beta1.ProviderConfigUsageGroupVersionKind, UsageList: awsmv1beta1.ProviderConfigUsageListGroupVersionKind,
+		},
+		new:    func() client.Object { return &awsmv1beta1.ProviderConfig{} },
+		status: func(o client.Object) *awsv1beta1.ProviderConfigStatus { return &o.(*awsmv1beta1.ProviderConfig).Status }, //nolint:forcetypeassert // new makes them.
+		ref: func(r reconcile.Request) awsconfig.ConfigRef {
+			return awsconfig.ConfigRef{Kind: awsmv1beta1.ProviderConfigKind, Namespace: r.Namespace, Name: r.Name}
+		},
+	},
+	{
+		kinds: resource.ProviderConfigKinds{
+			Config: awsmv1beta1.ClusterProviderConfigGroupVersionKind, Usage: awsmv1beta1.ProviderConfigUsageGroupVersionKind, UsageList: awsmv1beta1.ProviderConfigUsageListGroupVersionKind,
+		},
+		new: func() client.Object { return &awsmv1beta1.ClusterProviderConfig{} },
+		status: func(o client.Object) *awsv1beta1.ProviderConfigStatus {
+			return &o.(*awsmv1beta1.ClusterProviderConfig).Status
+		}, //nolint:forcetypeassert // new makes them.
+		ref: func(r reconcile.Request) awsconfig.ConfigRef {
+			return awsconfig.ConfigRef{Kind: awsmv1beta1.ClusterProviderConfigKind, Name: r.Name}
+		},
+	},
+}
+
+// Setup adds a controller per ProviderConfig kind (the legacy
+// ProviderConfig, and Crossplane v2's namespaced ProviderConfig and
+// ClusterProviderConfig): each counts its users, keeps one in use from
+// being deleted, reports whether its credentials work, and drops what the
+// provider cached for it once it is gone.
+func Setup(mgr ctrl.Manager, o controller.Options, sessions *awsconfig.Resolver) error {
+	for _, k := range configKinds {
+		name := providerconfig.ControllerName(k.kinds.Config.GroupKind().String())
+		r := providerconfig.NewReconciler(mgr, k.kinds,
+			providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
+			providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))))
+		u, err := mgr.GetScheme().New(k.kinds.Usage)
+		if err != nil {
+			return err
+		}
+		usageObj, ok := u.(client.Object)
+		if !ok {
+			return errors.New("ProviderConfigUsage is not an object")
+		}
+		var handler handler.EventHandler = &resource.EnqueueRequestForProviderConfig{}
+		err = ctrl.NewControllerManagedBy(mgr).
+			Named(name).
+			WithOptions(o.ForControllerRuntime()).
+			For(k.new()).
+			Watches(usageObj, handler).
+			Complete(ratelimiter.NewReconciler(name, &validator{usage: r, kube: mgr.GetClient(), sessions: sessions, kind: k}, o.GlobalRateLimiter))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -12,7 +12,6 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
-	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 )
 
@@ -35,6 +34,7 @@ type validator struct {
 	usage    reconcile.Reconciler
 	kube     client.Client
 	sessions *awsconfig.Resolver
+	kind     configKind
 }
 
 func (v *validator) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
@@ -42,26 +42,28 @@ func (v *validator) Reconcile(ctx context.Context, req reconcile.Request) (recon
 	if err != nil {
 		return res, err
 	}
-	pc := &awsv1beta1.ProviderConfig{}
+	ref := v.kind.ref(req)
+	pc := v.kind.new()
 	err = v.kube.Get(ctx, req.NamespacedName, pc)
 	if kerrors.IsNotFound(err) {
-		v.sessions.Forget(req.Name)
+		v.sessions.Forget(ref.Key())
 		return res, nil
 	}
 	if err != nil || pc.GetDeletionTimestamp() != nil {
 		return res, err
 	}
-	cond, account := v.validate(ctx, pc)
+	cond, account := v.validate(ctx, ref, pc.GetGeneration())
 	return res, retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		if err := v.kube.Get(ctx, req.NamespacedName, pc); err != nil {
 			return client.IgnoreNotFound(err)
 		}
-		old := pc.Status.GetCondition(TypeCredentialsValid)
-		if old.Equal(cond) && pc.Status.AccountID == account {
+		status := v.kind.status(pc)
+		old := status.GetCondition(TypeCredentialsValid)
+		if old.Equal(cond) && status.AccountID == account {
 			return nil
 		}
-		pc.Status.SetConditions(cond)
-		pc.Status.AccountID = account
+		status.SetConditions(cond)
+		status.AccountID = account
 		err := v.kube.Status().Update(ctx, pc)
 		if kerrors.IsNotFound(err) {
 			return nil
@@ -70,13 +72,18 @@ func (v *validator) Reconcile(ctx context.Context, req reconcile.Request) (recon
 	})
 }
 
-func (v *validator) validate(ctx context.Context, pc *awsv1beta1.ProviderConfig) (xpv2.Condition, string) {
-	c := xpv2.Condition{Type: TypeCredentialsValid, LastTransitionTime: metav1.Now(), ObservedGeneration: pc.Generation}
-	s, err := v.sessions.Resolve(ctx, pc.Name, validationRegion)
+func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, generation int64) (xpv2.Condition, string) {
+	c := xpv2.Condition{Type: TypeCredentialsValid, LastTransitionTime: metav1.Now(), ObservedGeneration: generation}
+	spec, err := awsconfig.ProviderConfigSpec(ctx, v.kube, ref)
+	if err != nil {
+		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, err.Error()
+		return c, ""
+	}
+	s, err := v.sessions.ResolveRef(ctx, ref, validationRegion)
 	switch {
 	case err != nil:
 		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, err.Error()
-	case pc.Spec.SkipCredsValidation:
+	case spec.Spec.SkipCredsValidation:
 		c.Status, c.Reason, c.Message = corev1.ConditionUnknown, ReasonSkipped, "skip_credentials_validation is set"
 	default:
 		c.Status, c.Reason = corev1.ConditionTrue, ReasonValidated

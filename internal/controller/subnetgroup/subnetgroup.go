@@ -20,6 +20,8 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1"
+	nsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/namespaced/v1beta1"
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	"github.com/provider-rds/provider-rds/internal/subnetgroup"
 )
@@ -43,22 +45,52 @@ var namePattern = regexp.MustCompile(`^[a-zA-Z0-9._ -]{1,255}$`)
 // Kind is the managed kind this controller reconciles.
 var Kind = managedkit.Kind{
 	GroupVersionKind: v1beta1.SubnetGroupGroupVersionKind,
-	New:              func() resource.LegacyManaged { return &v1beta1.SubnetGroup{} },
+	New:              func() resource.Managed { return &v1beta1.SubnetGroup{} },
 	NewList:          func() resource.ManagedList { return &v1beta1.SubnetGroupList{} },
 }
 
-// Setup adds a controller that reconciles SubnetGroups. The group name is
-// the external name, defaulting to the object's name, so creation is
-// idempotent and an existing group of that name is adopted.
+// NamespacedKind is the Crossplane v2 namespaced SubnetGroup, reconciled by
+// the same external client through its cluster form.
+var NamespacedKind = managedkit.Kind{
+	GroupVersionKind: nsv1beta1.SubnetGroupGroupVersionKind,
+	New:              func() resource.Managed { return &nsv1beta1.SubnetGroup{} },
+	NewList:          func() resource.ManagedList { return &nsv1beta1.SubnetGroupList{} },
+}
+
+// Setup adds the controllers that reconcile SubnetGroups of both scopes.
+// The group name is the external name, defaulting to the object's name, so
+// creation is idempotent and an existing group of that name is adopted.
 func Setup(mgr ctrl.Manager, o managedkit.Options) error {
-	rec := managedkit.NewRecorder(mgr, Kind)
 	kube := mgr.GetClient()
-	return managedkit.Setup(mgr, o, Kind, rec,
-		managed.WithTypedExternalConnector[*v1beta1.SubnetGroup](&connector{connect: managedkit.NewConnector(kube, o.Sessions), record: rec}),
+	connect := managedkit.NewConnector(kube, o.Sessions)
+	common := []managed.ReconcilerOption{
 		managed.WithInitializers(managed.NewNameAsExternalName(kube)),
 		managed.WithDeterministicExternalName(true),
 		managed.WithCreationGracePeriod(0),
-	)
+	}
+	rec := managedkit.NewRecorder(mgr, Kind)
+	cluster := managed.TypedExternalConnectorFn[*v1beta1.SubnetGroup](func(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.TypedExternalClient[*v1beta1.SubnetGroup], error) {
+		s, err := connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
+		if err != nil {
+			return nil, err
+		}
+		return newExternal(s, managedkit.ClusterScope(kube, Kind, rec, o.Namespace, cr)), nil
+	})
+	if err := managedkit.Setup(mgr, o, Kind, rec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*v1beta1.SubnetGroup](cluster)}, common...)...); err != nil {
+		return err
+	}
+	nsRec := managedkit.NewRecorder(mgr, NamespacedKind)
+	return managedkit.Setup(mgr, o, NamespacedKind, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*nsv1beta1.SubnetGroup](&managedkit.NamespacedConnector[*nsv1beta1.SubnetGroup, *v1beta1.SubnetGroup]{
+		Kube: kube, Connector: connect, Record: nsRec, Kind: NamespacedKind,
+		NewView:  func() *v1beta1.SubnetGroup { return &v1beta1.SubnetGroup{} },
+		Region:   func(cr *v1beta1.SubnetGroup) string { return aws.ToString(cr.Spec.ForProvider.Region) },
+		External: newExternal,
+	})}, common...)...)
+}
+
+// newExternal builds a SubnetGroup's external client for one reconcile.
+func newExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.SubnetGroup] {
+	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind}
 }
 
 // RDSAPI is the part of the RDS API this controller calls.
@@ -71,24 +103,12 @@ type RDSAPI interface {
 	DeleteDBSubnetGroup(ctx context.Context, in *rds.DeleteDBSubnetGroupInput, opts ...func(*rds.Options)) (*rds.DeleteDBSubnetGroupOutput, error)
 }
 
-type connector struct {
-	connect managedkit.Connector
-	record  event.Recorder
-}
-
-func (c *connector) Connect(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.TypedExternalClient[*v1beta1.SubnetGroup], error) {
-	s, err := c.connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
-	if err != nil {
-		return nil, err
-	}
-	return &external{rds: s.RDS(), record: c.record}, nil
-}
-
 // external manages one SubnetGroup's DB subnet group for the length of a
 // reconcile.
 type external struct {
 	rds    RDSAPI
 	record event.Recorder
+	kind   managedkit.Kind
 
 	// What Observe found, for Update and Delete.
 	observed *types.DBSubnetGroup
@@ -122,13 +142,13 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.SubnetGroup) (manage
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
 	lateInitialized := subnetgroup.LateInitialize(&cr.Spec.ForProvider, cr.Spec.InitProvider, g)
-	e.drift = subnetgroup.Diff(cr.Spec.ForProvider, g, tags, managedkit.DesiredTags(cr, Kind, cr.Spec.ForProvider.Tags))
+	e.drift = subnetgroup.Diff(cr.Spec.ForProvider, g, tags, managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags))
 	diff := e.drift.Summary()
 	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: diff == "", ResourceLateInitialized: lateInitialized, Diff: diff}, nil
 }
 
 func (e *external) Create(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.ExternalCreation, error) {
-	in := subnetgroup.CreateInput(meta.GetExternalName(cr), cr.Spec.ForProvider, cr.Spec.InitProvider, managedkit.DesiredTags(cr, Kind, cr.Spec.ForProvider.Tags))
+	in := subnetgroup.CreateInput(meta.GetExternalName(cr), cr.Spec.ForProvider, cr.Spec.InitProvider, managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags))
 	_, err := e.rds.CreateDBSubnetGroup(ctx, in)
 	// A group of this name that already exists was created by an earlier
 	// attempt whose result was not recorded, or is adopted: the next

@@ -1,0 +1,235 @@
+package managedkit
+
+import (
+	"context"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
+
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
+)
+
+// Scope is what one reconcile of a managed resource reaches besides AWS:
+// the managed resource as Kubernetes knows it (its events, annotations and
+// kind) and the namespace of its own Secrets. A cluster-scoped kind's
+// external client works through it alone, which is how the namespaced
+// twin of a kind reuses that client unchanged.
+type Scope struct {
+	// Kind of the managed resource, for its tags.
+	Kind Kind
+	// Record records events on the managed resource.
+	Record event.Recorder
+	// Annotate persists an annotation of the managed resource.
+	Annotate func(ctx context.Context, key, value string) error
+	// SecretsNamespace is where the resource's own Secrets live, such as a
+	// password the provider generates for it: the provider's namespace for
+	// a cluster-scoped resource, its own namespace for a namespaced one.
+	SecretsNamespace string
+}
+
+// ClusterScope is the Scope of a cluster-scoped managed resource.
+func ClusterScope(kube client.Client, k Kind, rec event.Recorder, providerNamespace string, mg resource.Managed) Scope {
+	return Scope{
+		Kind:             k,
+		Record:           rec,
+		Annotate:         func(ctx context.Context, key, value string) error { return Annotate(ctx, kube, mg, key, value) },
+		SecretsNamespace: providerNamespace,
+	}
+}
+
+// ExternalFn builds a cluster-scoped kind's external client for one
+// reconcile.
+type ExternalFn[L resource.Managed] func(s awsconfig.Session, scope Scope) managed.TypedExternalClient[L]
+
+// NamespacedConnector connects a namespaced managed resource (N) through
+// the external client of its cluster-scoped twin (L). Each call hands that
+// client the resource in cluster form (a view: the same spec and status,
+// with references without namespaces, and Secret references in the
+// resource's own namespace) and copies back what the client changed:
+// status, annotations and late-initialised spec fields. Events, annotations
+// and the resource's own Secrets go to the namespaced resource and its
+// namespace.
+type NamespacedConnector[N resource.ModernManaged, L resource.Managed] struct {
+	Kube      client.Client
+	Connector Connector
+	Record    event.Recorder
+	// Kind is the namespaced kind.
+	Kind Kind
+	// NewView returns an empty cluster-scoped object, and Region the
+	// region its spec names.
+	NewView  func() L
+	Region   func(L) string
+	External ExternalFn[L]
+}
+
+// Connect returns the external client of a namespaced managed resource.
+func (c *NamespacedConnector[N, L]) Connect(ctx context.Context, mr N) (managed.TypedExternalClient[N], error) {
+	view := c.NewView()
+	if err := ToClusterForm(mr, view); err != nil {
+		return nil, err
+	}
+	s, err := c.Connector.Session(ctx, mr, c.Region(view))
+	if err != nil {
+		return nil, err
+	}
+	scope := Scope{
+		Kind:             c.Kind,
+		Record:           redirect{rec: c.Record, to: mr},
+		Annotate:         func(ctx context.Context, key, value string) error { return Annotate(ctx, c.Kube, mr, key, value) },
+		SecretsNamespace: mr.GetNamespace(),
+	}
+	return &namespacedClient[N, L]{inner: c.External(s, scope), newView: c.NewView}, nil
+}
+
+type namespacedClient[N resource.ModernManaged, L resource.Managed] struct {
+	inner   managed.TypedExternalClient[L]
+	newView func() L
+}
+
+// through runs one call of the cluster-scoped client on a view of mr and
+// copies its effects back.
+func through[N resource.ModernManaged, L resource.Managed, R any](c *namespacedClient[N, L], mr N, call func(L) (R, error)) (R, error) {
+	var zero R
+	view := c.newView()
+	if err := ToClusterForm(mr, view); err != nil {
+		return zero, err
+	}
+	out, err := call(view)
+	if berr := FromClusterForm(view, mr); berr != nil {
+		return zero, berr
+	}
+	return out, err
+}
+
+func (c *namespacedClient[N, L]) Observe(ctx context.Context, mr N) (managed.ExternalObservation, error) {
+	return through(c, mr, func(v L) (managed.ExternalObservation, error) { return c.inner.Observe(ctx, v) })
+}
+
+func (c *namespacedClient[N, L]) Create(ctx context.Context, mr N) (managed.ExternalCreation, error) {
+	return through(c, mr, func(v L) (managed.ExternalCreation, error) { return c.inner.Create(ctx, v) })
+}
+
+func (c *namespacedClient[N, L]) Update(ctx context.Context, mr N) (managed.ExternalUpdate, error) {
+	return through(c, mr, func(v L) (managed.ExternalUpdate, error) { return c.inner.Update(ctx, v) })
+}
+
+func (c *namespacedClient[N, L]) Delete(ctx context.Context, mr N) (managed.ExternalDelete, error) {
+	return through(c, mr, func(v L) (managed.ExternalDelete, error) { return c.inner.Delete(ctx, v) })
+}
+
+func (c *namespacedClient[N, L]) Disconnect(ctx context.Context) error { return c.inner.Disconnect(ctx) }
+
+// redirect records events on the namespaced resource, whichever object
+// the cluster-scoped client names.
+type redirect struct {
+	rec event.Recorder
+	to  runtime.Object
+}
+
+func (r redirect) Event(_ runtime.Object, e event.Event) { r.rec.Event(r.to, e) }
+
+func (r redirect) WithAnnotations(keysAndValues ...string) event.Recorder {
+	return redirect{rec: r.rec.WithAnnotations(keysAndValues...), to: r.to}
+}
+
+// ToClusterForm writes a namespaced managed resource into an object of its
+// cluster-scoped twin: providerConfigRef by name only, the connection
+// Secret and every *SecretRef in the resource's namespace, references and
+// selectors without a namespace (they have been resolved in it).
+func ToClusterForm(mr resource.Managed, view resource.Managed) error {
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mr)
+	if err != nil {
+		return errors.Wrap(err, "cannot read the managed resource")
+	}
+	ns := mr.GetNamespace()
+	delete(u, "apiVersion")
+	delete(u, "kind")
+	if spec, ok := u["spec"].(map[string]any); ok {
+		if pcr, ok := spec["providerConfigRef"].(map[string]any); ok {
+			spec["providerConfigRef"] = map[string]any{"name": pcr["name"]}
+		}
+		if w, ok := spec["writeConnectionSecretToRef"].(map[string]any); ok {
+			w["namespace"] = ns
+		}
+		for _, k := range []string{"forProvider", "initProvider"} {
+			if p, ok := spec[k].(map[string]any); ok {
+				clusterReferences(p, ns)
+			}
+		}
+	}
+	return errors.Wrap(runtime.DefaultUnstructuredConverter.FromUnstructured(u, view), "cannot convert the managed resource")
+}
+
+func clusterReferences(p map[string]any, ns string) {
+	for k, v := range p {
+		switch {
+		case strings.HasSuffix(k, "SecretRef"):
+			if m, ok := v.(map[string]any); ok {
+				m["namespace"] = ns
+			}
+		case strings.HasSuffix(k, "Ref") || strings.HasSuffix(k, "Selector"):
+			if m, ok := v.(map[string]any); ok {
+				delete(m, "namespace")
+			}
+		case strings.HasSuffix(k, "Refs"):
+			if l, ok := v.([]any); ok {
+				for _, e := range l {
+					if m, ok := e.(map[string]any); ok {
+						delete(m, "namespace")
+					}
+				}
+			}
+		}
+	}
+}
+
+// isReference reports whether a spec key holds a reference, selector or
+// Secret reference, which differ between the scopes.
+func isReference(k string) bool {
+	return strings.HasSuffix(k, "Ref") || strings.HasSuffix(k, "Refs") || strings.HasSuffix(k, "Selector")
+}
+
+// FromClusterForm copies back into a namespaced managed resource what a
+// cluster-scoped client changed in its view: the status, the annotations,
+// and the value fields of forProvider and initProvider (late-initialised).
+func FromClusterForm(view resource.Managed, mr resource.Managed) error {
+	v, err := runtime.DefaultUnstructuredConverter.ToUnstructured(view)
+	if err != nil {
+		return errors.Wrap(err, "cannot read the cluster form")
+	}
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mr)
+	if err != nil {
+		return errors.Wrap(err, "cannot read the managed resource")
+	}
+	m["status"] = v["status"]
+	vspec, _ := v["spec"].(map[string]any)
+	mspec, _ := m["spec"].(map[string]any)
+	for _, k := range []string{"forProvider", "initProvider"} {
+		from, _ := vspec[k].(map[string]any)
+		to, _ := mspec[k].(map[string]any)
+		if from == nil {
+			continue
+		}
+		if to == nil {
+			to = map[string]any{}
+			mspec[k] = to
+		}
+		for field, value := range from {
+			if !isReference(field) {
+				to[field] = value
+			}
+		}
+	}
+	annotations := view.GetAnnotations()
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, mr); err != nil {
+		return errors.Wrap(err, "cannot update the managed resource")
+	}
+	mr.SetAnnotations(annotations)
+	return nil
+}
