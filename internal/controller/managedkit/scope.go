@@ -123,7 +123,9 @@ func (c *namespacedClient[N, L]) Delete(ctx context.Context, mr N) (managed.Exte
 	return through(c, mr, func(v L) (managed.ExternalDelete, error) { return c.inner.Delete(ctx, v) })
 }
 
-func (c *namespacedClient[N, L]) Disconnect(ctx context.Context) error { return c.inner.Disconnect(ctx) }
+func (c *namespacedClient[N, L]) Disconnect(ctx context.Context) error {
+	return c.inner.Disconnect(ctx)
+}
 
 // redirect records events on the namespaced resource, whichever object
 // the cluster-scoped client names.
