@@ -20,6 +20,8 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
+	nsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/namespaced/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -91,6 +93,33 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		return got.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue, fmt.Sprintf("%+v", got.Status.Conditions)
 	})
 
+	// A namespaced Instance, with the ClusterProviderConfig "default", has
+	// its metrics too.
+	cpc := &awsmv1beta1.ClusterProviderConfig{Spec: env.EmulatorProviderConfig("default").Spec}
+	cpc.SetName("default")
+	if err := env.Kube.Create(ctx, cpc); err != nil {
+		t.Fatal(err)
+	}
+	ns := &corev1.Namespace{}
+	ns.SetName("team-metrics")
+	if err := env.Kube.Create(ctx, ns); err != nil {
+		t.Fatal(err)
+	}
+	nsIn := &nsv1beta1.Instance{ObjectMeta: metav1.ObjectMeta{Namespace: "team-metrics", Name: "metrics-ns-db"}}
+	nsIn.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: "ClusterProviderConfig", Name: "default"}
+	nsIn.Spec.ForProvider.Region, nsIn.Spec.ForProvider.InstanceClass, nsIn.Spec.ForProvider.Engine = aws.String(harness.Region), aws.String("db.t3.micro"), aws.String("mysql")
+	nsIn.Spec.ForProvider.AllocatedStorage, nsIn.Spec.ForProvider.SkipFinalSnapshot = aws.Float64(20), aws.Bool(true)
+	if err := env.Kube.Create(ctx, nsIn); err != nil {
+		t.Fatal(err)
+	}
+	harness.Eventually(t, 60*time.Second, "team-metrics/metrics-ns-db Ready", func() (bool, string) {
+		got := &nsv1beta1.Instance{}
+		if err := env.Kube.Get(ctx, types.NamespacedName{Namespace: "team-metrics", Name: "metrics-ns-db"}, got); err != nil {
+			return false, err.Error()
+		}
+		return got.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue, fmt.Sprintf("%+v", got.Status.Conditions)
+	})
+
 	if log := p.Log(); !strings.Contains(log, "Ignoring a flag of the reference provider") || !strings.Contains(log, "--terraform-version") {
 		t.Errorf("the Terraform flags were not reported as ignored:\n%s", log)
 	}
@@ -101,10 +130,12 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		}
 	}
 	want := []string{
-		`provider_rds_aws_api_calls_total{operation="CreateDBInstance",outcome="success",service="rds"} 1`,
+		`provider_rds_aws_api_calls_total{operation="CreateDBInstance",outcome="success",service="rds"} 2`,
 		`provider_rds_aws_api_calls_total{operation="DescribeDBInstances",outcome="success",service="rds"}`,
 		`crossplane_managed_resource_first_time_to_readiness_seconds_count{`,
 		`crossplane_managed_resource_first_time_to_reconcile_seconds_count{`,
+		`gvk="rds.aws.upbound.io/v1beta3, Kind=Instance"`,
+		`gvk="rds.aws.m.upbound.io/v1beta1, Kind=Instance"`,
 	}
 	harness.Eventually(t, 20*time.Second, "/metrics serves the managed-resource and AWS-call metrics", func() (bool, string) {
 		_, body := get(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))

@@ -26,7 +26,9 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
 	groupsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1"
+	nsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/namespaced/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
@@ -407,4 +409,165 @@ func TestRender(t *testing.T) {
 	if want := "db.t3.micro postgres 16 20 true 7 orders-db-x7k2p-final Delete"; got != want {
 		t.Errorf("rendered Instance: want %q, got %q", want, got)
 	}
+}
+
+// The Crossplane v2 example: a namespaced PostgreSQL composite, through an
+// apiextensions.crossplane.io/v2 definition and a Pipeline Composition of
+// namespaced managed resources, becomes a database in a composed subnet
+// group with a composed parameter group, using the team's own namespaced
+// ProviderConfig; the composite is Ready only once everything is; the
+// connection details and the generated master password land in the
+// composite's namespace; a change propagates; deleting the composite
+// deletes everything.
+func TestNamespacedCompositeLifecycle(t *testing.T) {
+	ctx := context.Background()
+	const ns = "team-billing"
+	for _, f := range []string{"examples/composition-v2/definition.yaml", "examples/composition-v2/composition.yaml"} {
+		for _, u := range readObjects(t, f) {
+			if err := env.Kube.Create(ctx, u); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+		}
+	}
+	eventually(t, "the definition is established", func() (bool, string) {
+		xrd := &unstructured.Unstructured{}
+		xrd.SetGroupVersionKind(schema.GroupVersionKind{Group: "apiextensions.crossplane.io", Version: "v2", Kind: "CompositeResourceDefinition"})
+		if err := env.Kube.Get(ctx, types.NamespacedName{Name: "postgresqls.platform.example.org"}, xrd); err != nil {
+			return false, err.Error()
+		}
+		return conditionStatus(xrd, "Established") == "True", "Established=" + conditionStatus(xrd, "Established")
+	})
+
+	// The team's namespace, credentials and ProviderConfig, as
+	// examples/composition-v2/providerconfig.yaml has them (with the test
+	// bed's endpoint), and its network.
+	for _, u := range readObjects(t, "examples/composition-v2/providerconfig.yaml") {
+		if u.GetKind() == "Namespace" {
+			if err := env.Kube.Create(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	creds := &corev1.Secret{}
+	if err := env.Kube.Get(ctx, types.NamespacedName{Namespace: harness.ProviderNamespace, Name: harness.CredentialsSecretName}, creds); err != nil {
+		t.Fatal(err)
+	}
+	teamCreds := &corev1.Secret{Data: creds.Data}
+	teamCreds.SetNamespace(ns)
+	teamCreds.SetName(harness.CredentialsSecretName)
+	if err := env.Kube.Create(ctx, teamCreds); err != nil {
+		t.Fatal(err)
+	}
+	pc := &awsmv1beta1.ProviderConfig{Spec: env.EmulatorProviderConfig("aws-provider").Spec}
+	pc.SetNamespace(ns)
+	pc.SetName("aws-provider")
+	if err := env.Kube.Create(ctx, pc); err != nil {
+		t.Fatal(err)
+	}
+	net := env.NewNetwork(t, compositionRegion, "10.70")
+
+	xr := readObjects(t, "examples/composition-v2/postgresql.yaml")[0]
+	if err := unstructured.SetNestedStringSlice(xr.Object, net.SubnetIDs, "spec", "parameters", "subnetIds"); err != nil {
+		t.Fatal(err)
+	}
+	if err := unstructured.SetNestedStringSlice(xr.Object, []string{net.SecurityGroupID}, "spec", "parameters", "securityGroupIds"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Second) {
+		// The composite's CRD may still be getting served.
+		err := env.Kube.Create(ctx, xr)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("postgresql.yaml: %v", err)
+		}
+	}
+
+	in := &nsv1beta1.Instance{}
+	eventually(t, "the composite is Ready", func() (bool, string) {
+		if err := env.Kube.Get(ctx, types.NamespacedName{Namespace: ns, Name: "invoices"}, xr); err != nil {
+			return false, err.Error()
+		}
+		l := &nsv1beta1.InstanceList{}
+		if err := env.Kube.List(ctx, l, client.InNamespace(ns)); err != nil || len(l.Items) != 1 {
+			return false, fmt.Sprintf("composed Instances: %d %v", len(l.Items), err)
+		}
+		*in = l.Items[0]
+		xrReady, inReady := conditionStatus(xr, "Ready") == "True", in.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue
+		if xrReady && !inReady {
+			t.Fatal("the composite became Ready before its Instance")
+		}
+		return xrReady, fmt.Sprintf("composite Ready=%q, Instance Ready=%t (%s)", conditionStatus(xr, "Ready"), inReady, in.Status.GetCondition(xpv2.TypeSynced).Message)
+	})
+
+	id := meta.GetExternalName(in)
+	db := describe(t, id)
+	if db == nil {
+		t.Fatalf("no DB instance %s", id)
+	}
+	groups := &nsv1beta1.SubnetGroupList{}
+	params := &nsv1beta1.ParameterGroupList{}
+	if err := env.Kube.List(ctx, groups, client.InNamespace(ns)); err != nil || len(groups.Items) != 1 {
+		t.Fatalf("composed SubnetGroups: %v %v", groups.Items, err)
+	}
+	if err := env.Kube.List(ctx, params, client.InNamespace(ns)); err != nil || len(params.Items) != 1 {
+		t.Fatalf("composed ParameterGroups: %v %v", params.Items, err)
+	}
+	subnetGroup, parameterGroup := meta.GetExternalName(&groups.Items[0]), meta.GetExternalName(&params.Items[0])
+	if db.DBSubnetGroup == nil || aws.ToString(db.DBSubnetGroup.DBSubnetGroupName) != subnetGroup {
+		t.Errorf("DB subnet group in AWS: want the composed %q, got %+v", subnetGroup, db.DBSubnetGroup)
+	}
+	if len(db.DBParameterGroups) != 1 || aws.ToString(db.DBParameterGroups[0].DBParameterGroupName) != parameterGroup {
+		t.Errorf("DB parameter group in AWS: want the composed %q, got %+v", parameterGroup, db.DBParameterGroups)
+	}
+	if address, _, _ := unstructured.NestedString(xr.Object, "status", "address"); address == "" || address != aws.ToString(db.Endpoint.Address) {
+		t.Errorf("composite status.address: want %q, got %q", aws.ToString(db.Endpoint.Address), address)
+	}
+
+	conn, master := &corev1.Secret{}, &corev1.Secret{}
+	eventually(t, "the connection Secret in the composite's namespace", func() (bool, string) {
+		if err := env.Kube.Get(ctx, types.NamespacedName{Namespace: ns, Name: "invoices-connection"}, conn); err != nil {
+			return false, err.Error()
+		}
+		return len(conn.Data["password"]) > 0 && len(conn.Data["endpoint"]) > 0, "keys: " + fmt.Sprint(len(conn.Data))
+	})
+	if err := env.Kube.Get(ctx, types.NamespacedName{Namespace: ns, Name: "invoices-master-password"}, master); err != nil {
+		t.Fatal(err)
+	}
+	if string(conn.Data["password"]) != string(master.Data["password"]) || !env.Bed(t).In(compositionRegion).Authenticates(t, id, string(master.Data["password"])) {
+		t.Error("the connection password is not the generated master password that opens the database")
+	}
+
+	// A change on the composite reaches AWS.
+	patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"parameters":{"storageGB":30}}}`))
+	if err := env.Kube.Patch(ctx, xr, patch); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "30 GiB pending in AWS", func() (bool, string) {
+		pv := describe(t, id).PendingModifiedValues
+		return pv != nil && aws.ToInt32(pv.AllocatedStorage) == 30, fmt.Sprintf("pending %+v", pv)
+	})
+
+	if err := env.Kube.Delete(ctx, xr); err != nil {
+		t.Fatal(err)
+	}
+	harness.Eventually(t, timeout+time.Minute, "the Instance, the database, its groups and the connection Secret are gone", func() (bool, string) {
+		l := &nsv1beta1.InstanceList{}
+		if err := env.Kube.List(ctx, l, client.InNamespace(ns)); err != nil || len(l.Items) != 0 {
+			return false, "the Instance still exists"
+		}
+		if describe(t, id) != nil {
+			return false, "the database still exists"
+		}
+		rdsc := env.RDSIn(compositionRegion)
+		if _, err := rdsc.DescribeDBSubnetGroups(ctx, &rds.DescribeDBSubnetGroupsInput{DBSubnetGroupName: aws.String(subnetGroup)}); err == nil {
+			return false, "the DB subnet group still exists"
+		}
+		if _, err := rdsc.DescribeDBParameterGroups(ctx, &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(parameterGroup)}); err == nil {
+			return false, "the DB parameter group still exists"
+		}
+		err := env.Kube.Get(ctx, types.NamespacedName{Namespace: ns, Name: "invoices-connection"}, &corev1.Secret{})
+		return kerrors.IsNotFound(err), "the connection Secret still exists"
+	})
 }

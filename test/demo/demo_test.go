@@ -36,6 +36,10 @@ func TestMakeDemoOnce(t *testing.T) {
 		"identifier:  production-db",
 		"endpoint:    production-db.",
 		`password:    in Secret crossplane-system/production-db-master-password, key "password" (not shown)`,
+		"orders-db  Ready=True (Available)  Synced=True",
+		"team-orders/orders-db is ready.",
+		`password:    in Secret team-orders/orders-db-master-password, key "password" (not shown)`,
+		"connection details: Secret team-orders/orders-db-connection",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("make demo output lacks %q:\n%s", want, out)

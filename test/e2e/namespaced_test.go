@@ -17,8 +17,10 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	nsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/namespaced/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
+	"github.com/provider-rds/provider-rds/internal/controller/providerconfig"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -117,6 +119,26 @@ func TestNamespacedInstanceLifecycle(t *testing.T) {
 			if meta.GetExternalName(in) != tc.name || aws.ToString(in.Spec.ForProvider.Identifier) != tc.name {
 				t.Errorf("external name %q and identifier %q: want %s", meta.GetExternalName(in), aws.ToString(in.Spec.ForProvider.Identifier), tc.name)
 			}
+			// The config counts its user and reports on its credentials.
+			harness.Eventually(t, waitTimeout, tc.kind+" "+tc.config+" counts its users", func() (bool, string) {
+				var status *awsv1beta1.ProviderConfigStatus
+				if tc.kind == awsmv1beta1.ProviderConfigKind {
+					pc := &awsmv1beta1.ProviderConfig{}
+					if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Namespace: "team-a", Name: tc.config}, pc); err != nil {
+						return false, err.Error()
+					}
+					status = &pc.Status
+				} else {
+					cpc := &awsmv1beta1.ClusterProviderConfig{}
+					if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: tc.config}, cpc); err != nil {
+						return false, err.Error()
+					}
+					status = &cpc.Status
+				}
+				valid := status.GetCondition(providerconfig.TypeCredentialsValid)
+				return status.Users >= 1 && valid.Reason == providerconfig.ReasonSkipped, fmt.Sprintf("users=%d CredentialsValid=%s %s", status.Users, valid.Status, valid.Reason)
+			})
+
 			pw := getSecret(t, "team-a", tc.name+"-password")
 			conn := getSecret(t, "team-a", tc.name+"-conn")
 			if len(pw.Data["password"]) == 0 || string(conn.Data["password"]) != string(pw.Data["password"]) {
@@ -135,6 +157,20 @@ func TestNamespacedInstanceLifecycle(t *testing.T) {
 				got := aws.ToInt32(describe(t, tc.name).BackupRetentionPeriod)
 				return got == 3, fmt.Sprint(got)
 			})
+			var drift []string
+			l := &corev1.EventList{}
+			if err := env.Kube.List(context.Background(), l, client.InNamespace("team-a")); err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range l.Items {
+				if e.InvolvedObject.APIVersion == nsv1beta1.SchemeGroupVersion.String() && e.InvolvedObject.Name == tc.name && e.Reason == "CorrectingDrift" {
+					drift = append(drift, e.Message)
+				}
+			}
+			if len(drift) == 0 {
+				t.Error("no CorrectingDrift event on the namespaced Instance")
+			}
+
 			steady := countOver(3, nil)
 			if n := mutating(steady); n != 0 {
 				t.Errorf("steady state: want no mutating call, got %s", harness.Format(steady))

@@ -1,7 +1,8 @@
 // Command demo shows the provider doing its job on this machine: it starts a
 // local control plane and AWS emulator, runs the provider binary against
 // them, applies the example Instance as users commit it, and reports its
-// progress until the database is ready. It then keeps everything running
+// progress until the database is ready; then does the same for the
+// namespaced (Crossplane v2) example. It then keeps everything running
 // until interrupted (or, with DEMO_ONCE=1, exits).
 package main
 
@@ -18,18 +19,27 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
+	nsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/namespaced/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
-// The example the demo applies, exactly as users commit it.
-const example = "examples/instance/production-db.yaml"
+// The examples the demo applies, exactly as users commit them: the seed
+// manifest (cluster-scoped, rds.aws.upbound.io) first, then its namespaced
+// twin (rds.aws.m.upbound.io).
+const (
+	example           = "examples/instance/production-db.yaml"
+	namespacedExample = "examples/namespaced/orders-db.yaml"
+)
 
 const readyTimeout = 3 * time.Minute
 
@@ -67,11 +77,17 @@ func run() error {
 	}
 	defer env.Stop()
 
-	step("creating the credentials Secret and ProviderConfig aws-provider for the emulator")
+	step("creating the credentials Secret, ProviderConfig aws-provider and ClusterProviderConfig default for the emulator")
 	if err := env.CreateCredentialsSecret(ctx); err != nil {
 		return err
 	}
-	if err := env.Kube.Create(ctx, env.EmulatorProviderConfig("aws-provider")); err != nil {
+	pc := env.EmulatorProviderConfig("aws-provider")
+	if err := env.Kube.Create(ctx, pc); err != nil {
+		return err
+	}
+	cpc := &awsmv1beta1.ClusterProviderConfig{Spec: pc.Spec}
+	cpc.SetName("default")
+	if err := env.Kube.Create(ctx, cpc); err != nil {
 		return err
 	}
 
@@ -82,30 +98,35 @@ func run() error {
 	}
 	defer provider.Stop()
 
-	step("applying " + example)
-	raw, err := os.ReadFile(filepath.Join(env.Root, example))
+	objs, err := apply(ctx, env, example)
 	if err != nil {
 		return err
 	}
-	objs, err := harness.DecodeObjects(bytes.NewReader(raw))
-	if err != nil || len(objs) != 1 {
-		return fmt.Errorf("%s: want one object: %v", example, err)
-	}
-	if err := env.Kube.Create(ctx, objs[0]); err != nil {
+	in := &v1beta3.Instance{}
+	if err := watch(ctx, env, client.ObjectKeyFromObject(objs[0]), in, &in.Status, provider); err != nil {
 		return err
 	}
+	summary(in, in.Spec.WriteConnectionSecretToReference, harness.ProviderNamespace)
 
-	in, err := watch(ctx, env, objs[0].GetName(), provider)
+	objs, err = apply(ctx, env, namespacedExample)
 	if err != nil {
 		return err
 	}
-	summary(in)
+	nsIn := &nsv1beta1.Instance{}
+	if err := watch(ctx, env, client.ObjectKeyFromObject(objs[len(objs)-1]), nsIn, &nsIn.Status, provider); err != nil {
+		return err
+	}
+	var conn *xpv2.SecretReference
+	if ref := nsIn.Spec.WriteConnectionSecretToReference; ref != nil {
+		conn = &xpv2.SecretReference{Namespace: nsIn.GetNamespace(), Name: ref.Name}
+	}
+	summary(nsIn, conn, nsIn.GetNamespace())
 	if once {
 		return nil
 	}
 	fmt.Printf(`
 The environment keeps running until you press Ctrl-C.
-  kubectl:  KUBECONFIG=%s kubectl get instances.rds.aws.upbound.io
+  kubectl:  KUBECONFIG=%s kubectl get instances.rds.aws.upbound.io,instances.rds.aws.m.upbound.io -A
   AWS CLI:  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test aws --endpoint-url %s --region %s rds describe-db-instances
   provider log: %s
 `, filepath.Join(work, "kubeconfig"), env.Backend.Endpoint, harness.Region, provider.LogPath)
@@ -118,40 +139,72 @@ The environment keeps running until you press Ctrl-C.
 	}
 }
 
-// watch prints each change of the Instance's state until it is Ready and
-// Synced, and fails if that takes too long or the provider dies.
-func watch(ctx context.Context, env *harness.Env, name string, provider *harness.Process) (*v1beta3.Instance, error) {
+// apply creates the objects of an example file, in the versions it names.
+func apply(ctx context.Context, env *harness.Env, path string) ([]*unstructured.Unstructured, error) {
+	step("applying " + path)
+	raw, err := os.ReadFile(filepath.Join(env.Root, path))
+	if err != nil {
+		return nil, err
+	}
+	objs, err := harness.DecodeObjects(bytes.NewReader(raw))
+	if err != nil || len(objs) == 0 {
+		return nil, fmt.Errorf("%s: want objects: %v", path, err)
+	}
+	for _, o := range objs {
+		if err := env.Kube.Create(ctx, o); err != nil {
+			return nil, err
+		}
+	}
+	return objs, nil
+}
+
+// watch prints each change of an Instance's state (of either scope: both
+// have the same status) until it is Ready and Synced, and fails if that
+// takes too long or the provider dies.
+func watch(ctx context.Context, env *harness.Env, key client.ObjectKey, in client.Object, status *v1beta3.InstanceStatus, provider *harness.Process) error {
 	deadline := time.After(readyTimeout)
 	last := ""
 	for {
-		in := &v1beta3.Instance{}
-		if err := env.Kube.Get(ctx, types.NamespacedName{Name: name}, in); err != nil {
-			return nil, err
+		if err := env.Kube.Get(ctx, key, in); err != nil {
+			return err
 		}
-		ready, synced := in.Status.GetCondition(xpv2.TypeReady), in.Status.GetCondition(xpv2.TypeSynced)
-		line := fmt.Sprintf("%s  Ready=%s%s  Synced=%s%s  AWS status=%s", name,
-			orUnknown(ready.Status), detail(ready), orUnknown(synced.Status), detail(synced), orDash(aws.ToString(in.Status.AtProvider.Status)))
+		ready, synced := status.GetCondition(xpv2.TypeReady), status.GetCondition(xpv2.TypeSynced)
+		line := fmt.Sprintf("%s  Ready=%s%s  Synced=%s%s  AWS status=%s", key.Name,
+			orUnknown(ready.Status), detail(ready), orUnknown(synced.Status), detail(synced), orDash(aws.ToString(status.AtProvider.Status)))
 		if line != last {
 			fmt.Printf("  %s  %s\n", time.Now().Format("15:04:05"), line)
 			last = line
 		}
 		if ready.Status == corev1.ConditionTrue && synced.Status == corev1.ConditionTrue {
-			return in, nil
+			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case err := <-provider.Exited:
-			return nil, fmt.Errorf("the provider exited (%v):\n%s", err, provider.Log())
+			return fmt.Errorf("the provider exited (%v):\n%s", err, provider.Log())
 		case <-deadline:
-			return nil, fmt.Errorf("%s was not Ready and Synced within %s; last state: %s", name, readyTimeout, line)
+			return fmt.Errorf("%s was not Ready and Synced within %s; last state: %s", key.Name, readyTimeout, line)
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
 }
 
-func summary(in *v1beta3.Instance) {
-	ap := in.Status.AtProvider
+// summary prints what a user needs of a ready Instance of either scope:
+// its generated password is kept in secretsNamespace.
+func summary(in resource.Managed, conn *xpv2.SecretReference, secretsNamespace string) {
+	status := &v1beta3.InstanceStatus{}
+	switch cr := in.(type) {
+	case *v1beta3.Instance:
+		status = &cr.Status
+	case *nsv1beta1.Instance:
+		status = &cr.Status
+	}
+	ap := status.AtProvider
+	name := in.GetName()
+	if in.GetNamespace() != "" {
+		name = in.GetNamespace() + "/" + name
+	}
 	fmt.Printf(`
 %s is ready.
   identifier:  %s
@@ -159,11 +212,11 @@ func summary(in *v1beta3.Instance) {
   endpoint:    %s
   username:    %s
   password:    in Secret %s/%s, key "password" (not shown)
-`, in.GetName(), meta.GetExternalName(in), aws.ToString(ap.Engine), aws.ToString(ap.EngineVersionActual), aws.ToString(ap.InstanceClass),
+`, name, meta.GetExternalName(in), aws.ToString(ap.Engine), aws.ToString(ap.EngineVersionActual), aws.ToString(ap.InstanceClass),
 		aws.ToFloat64(ap.AllocatedStorage), aws.ToString(ap.Endpoint), aws.ToString(ap.Username),
-		harness.ProviderNamespace, instance.GeneratedSecretName(in.GetName()))
-	if ref := in.Spec.WriteConnectionSecretToReference; ref != nil {
-		fmt.Printf("  connection details: Secret %s/%s\n", ref.Namespace, ref.Name)
+		secretsNamespace, instance.GeneratedSecretName(in.GetName()))
+	if conn != nil {
+		fmt.Printf("  connection details: Secret %s/%s\n", conn.Namespace, conn.Name)
 	} else {
 		fmt.Println("  connection details: set spec.writeConnectionSecretToRef to get endpoint, username, password and a URL in one Secret")
 	}
