@@ -241,3 +241,45 @@ func TestNamespacedInstanceStaysInItsNamespace(t *testing.T) {
 		}
 	}
 }
+
+// A namespaced Instance resolves its references to objects of its own
+// namespace: a namespaced SubnetGroup of this provider, and the namespaced
+// kinds of other providers (ec2.aws.m.upbound.io SecurityGroup,
+// kms.aws.m.upbound.io Key).
+func TestNamespacedReferencesResolve(t *testing.T) {
+	teamNamespace(t, "team-d")
+	env.InstallForeignCRDs(t, harness.NamespacedSecurityGroupKind, harness.NamespacedKeyKind)
+	net := env.NewNetwork(t, harness.Region, "10.81")
+	keyARN := "arn:aws:kms:" + harness.Region + ":123456789012:key/team-d-key"
+	env.CreateForeignObjectIn(t, harness.NamespacedSecurityGroupKind, "team-d", "db-access", net.SecurityGroupID, map[string]string{"role": "database"}, map[string]any{"id": net.SecurityGroupID})
+	env.CreateForeignObjectIn(t, harness.NamespacedKeyKind, "team-d", "data-key", "team-d-key", nil, map[string]any{"arn": keyARN, "keyId": "team-d-key"})
+
+	sg := &nsv1beta1.SubnetGroup{ObjectMeta: metav1.ObjectMeta{Namespace: "team-d", Name: "d-subnets"}}
+	sg.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: awsmv1beta1.ProviderConfigKind, Name: "team-d"}
+	sg.Spec.ForProvider.Region = aws.String(harness.Region)
+	sg.Spec.ForProvider.SubnetIDs = aws.StringSlice(net.SubnetIDs)
+	createNamespaced(t, sg)
+	waitGroupReady(t, sg)
+
+	in := newNamespacedInstance("team-d", "team-d-db", awsmv1beta1.ProviderConfigKind, "team-d")
+	in.Spec.ForProvider.DBSubnetGroupNameRef = &xpv2.NamespacedReference{Name: "d-subnets"}
+	in.Spec.ForProvider.VPCSecurityGroupIDSelector = &xpv2.NamespacedSelector{MatchLabels: map[string]string{"role": "database"}}
+	in.Spec.ForProvider.StorageEncrypted = aws.Bool(true)
+	in.Spec.InitProvider.KMSKeyIDRef = &xpv2.NamespacedReference{Name: "data-key", Namespace: "team-d"}
+	createNamespaced(t, in)
+	waitGroupReady(t, in)
+
+	if err := env.Kube.Get(context.Background(), client.ObjectKeyFromObject(in), in); err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(in.Spec.InitProvider.KMSKeyID); got != keyARN {
+		t.Errorf("initProvider.kmsKeyId: want the namespaced Key's ARN %s, got %q", keyARN, got)
+	}
+	db := describe(t, "team-d-db")
+	if db.DBSubnetGroup == nil || aws.ToString(db.DBSubnetGroup.DBSubnetGroupName) != "d-subnets" {
+		t.Errorf("DB subnet group in AWS: want d-subnets, got %+v", db.DBSubnetGroup)
+	}
+	if len(db.VpcSecurityGroups) != 1 || aws.ToString(db.VpcSecurityGroups[0].VpcSecurityGroupId) != net.SecurityGroupID {
+		t.Errorf("security groups in AWS: want %s, got %+v", net.SecurityGroupID, db.VpcSecurityGroups)
+	}
+}

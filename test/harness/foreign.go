@@ -17,14 +17,20 @@ import (
 )
 
 // ForeignKind is a kind of another provider that references name.
-type ForeignKind struct{ Group, Kind, Plural string }
+type ForeignKind struct {
+	Group, Kind, Plural string
+	Namespaced          bool
+}
 
-// Kinds of other providers that the provider's references read.
+// Kinds of other providers that the provider's references read, and their
+// Crossplane v2 namespaced twins.
 var (
-	SecurityGroupKind = ForeignKind{"ec2.aws.upbound.io", "SecurityGroup", "securitygroups"}
-	SubnetKind        = ForeignKind{"ec2.aws.upbound.io", "Subnet", "subnets"}
-	KeyKind           = ForeignKind{"kms.aws.upbound.io", "Key", "keys"}
-	RoleKind          = ForeignKind{"iam.aws.upbound.io", "Role", "roles"}
+	SecurityGroupKind           = ForeignKind{"ec2.aws.upbound.io", "SecurityGroup", "securitygroups", false}
+	SubnetKind                  = ForeignKind{"ec2.aws.upbound.io", "Subnet", "subnets", false}
+	KeyKind                     = ForeignKind{"kms.aws.upbound.io", "Key", "keys", false}
+	RoleKind                    = ForeignKind{"iam.aws.upbound.io", "Role", "roles", false}
+	NamespacedSecurityGroupKind = ForeignKind{"ec2.aws.m.upbound.io", "SecurityGroup", "securitygroups", true}
+	NamespacedKeyKind           = ForeignKind{"kms.aws.m.upbound.io", "Key", "keys", true}
 )
 
 // InstallForeignCRDs installs minimal CRDs of other providers' kinds, as
@@ -39,7 +45,7 @@ func (e *Env) InstallForeignCRDs(t testing.TB, kinds ...ForeignKind) {
 			Spec: extv1.CustomResourceDefinitionSpec{
 				Group: k.Group,
 				Names: extv1.CustomResourceDefinitionNames{Kind: k.Kind, ListKind: k.Kind + "List", Plural: k.Plural, Singular: strings.ToLower(k.Kind)},
-				Scope: extv1.ClusterScoped,
+				Scope: scope(k),
 				Versions: []extv1.CustomResourceDefinitionVersion{{
 					Name: "v1beta1", Served: true, Storage: true,
 					Subresources: &extv1.CustomResourceSubresources{Status: &extv1.CustomResourceSubresourceStatus{}},
@@ -67,12 +73,26 @@ func (e *Env) InstallForeignCRDs(t testing.TB, kinds ...ForeignKind) {
 	}
 }
 
+func scope(k ForeignKind) extv1.ResourceScope {
+	if k.Namespaced {
+		return extv1.NamespaceScoped
+	}
+	return extv1.ClusterScoped
+}
+
 // CreateForeignObject creates an object of another provider's kind as that
 // provider leaves it once the AWS resource exists: the external name
 // annotation set and status.atProvider filled (left out when atProvider is
 // nil, as while the resource is not ready). It is deleted when the test
 // ends.
 func (e *Env) CreateForeignObject(t testing.TB, k ForeignKind, name, externalName string, labels map[string]string, atProvider map[string]any) {
+	t.Helper()
+	e.CreateForeignObjectIn(t, k, "", name, externalName, labels, atProvider)
+}
+
+// CreateForeignObjectIn is CreateForeignObject in a namespace, for the
+// namespaced kinds.
+func (e *Env) CreateForeignObjectIn(t testing.TB, k ForeignKind, namespace, name, externalName string, labels map[string]string, atProvider map[string]any) {
 	t.Helper()
 	ctx := context.Background()
 	u := &unstructured.Unstructured{Object: map[string]any{
@@ -81,6 +101,7 @@ func (e *Env) CreateForeignObject(t testing.TB, k ForeignKind, name, externalNam
 		"spec":     map[string]any{"forProvider": map[string]any{}},
 	}}
 	u.SetLabels(labels)
+	u.SetNamespace(namespace)
 	if externalName != "" {
 		meta.SetExternalName(u, externalName)
 	}

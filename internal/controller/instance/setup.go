@@ -40,9 +40,12 @@ var NamespacedKind = managedkit.Kind{
 // Setup adds the controllers that reconcile Instances of both scopes.
 func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 	kube := mgr.GetClient()
-	connect := managedkit.NewConnector(kube, o.Sessions)
-	external := newExternal(kube, o.Namespace)
-	common := []managed.ReconcilerOption{
+	return managedkit.SetupScopes(mgr, o, managedkit.Scopes[*v1beta3.Instance, *nsv1beta1.Instance]{
+		Cluster: Kind, Namespaced: NamespacedKind,
+		NewView:  func() *v1beta3.Instance { return &v1beta3.Instance{} },
+		Region:   func(cr *v1beta3.Instance) string { return aws.ToString(cr.Spec.ForProvider.Region) },
+		External: newExternal(kube, o.Namespace),
+	},
 		managed.WithInitializers(identifierInitializer{kube: kube}),
 		// The identifier is fixed before creation, so a restart between
 		// CreateDBInstance and recording its result is safe: the next
@@ -54,27 +57,7 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 		// only delay noticing that a just-created instance was deleted.
 		managed.WithCreationGracePeriod(0),
 		managed.WithPollIntervalHook(transitionPoll),
-	}
-
-	rec := managedkit.NewRecorder(mgr, Kind)
-	cluster := managed.TypedExternalConnectorFn[*v1beta3.Instance](func(ctx context.Context, cr *v1beta3.Instance) (managed.TypedExternalClient[*v1beta3.Instance], error) {
-		s, err := connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
-		if err != nil {
-			return nil, err
-		}
-		return external(s, managedkit.ClusterScope(kube, Kind, rec, o.Namespace, cr)), nil
-	})
-	if err := managedkit.Setup(mgr, o, Kind, rec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*v1beta3.Instance](cluster)}, common...)...); err != nil {
-		return err
-	}
-
-	nsRec := managedkit.NewRecorder(mgr, NamespacedKind)
-	return managedkit.Setup(mgr, o, NamespacedKind, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*nsv1beta1.Instance](&managedkit.NamespacedConnector[*nsv1beta1.Instance, *v1beta3.Instance]{
-		Kube: kube, Connector: connect, Record: nsRec, Kind: NamespacedKind,
-		NewView:  func() *v1beta3.Instance { return &v1beta3.Instance{} },
-		Region:   func(cr *v1beta3.Instance) string { return aws.ToString(cr.Spec.ForProvider.Region) },
-		External: external,
-	})}, common...)...)
+	)
 }
 
 // newExternal returns what builds an Instance's external client for one

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -234,4 +235,41 @@ func FromClusterForm(view resource.Managed, mr resource.Managed) error {
 	}
 	mr.SetAnnotations(annotations)
 	return nil
+}
+
+// Scopes are the two kinds a controller package serves: a cluster-scoped
+// kind (L) and its namespaced twin (N), which one external client serves.
+type Scopes[L resource.Managed, N resource.ModernManaged] struct {
+	Cluster, Namespaced Kind
+	// NewView returns an empty cluster-scoped object, and Region the
+	// region its spec names.
+	NewView  func() L
+	Region   func(L) string
+	External ExternalFn[L]
+}
+
+// SetupScopes adds the controllers of both scopes of a kind, with the
+// options they share.
+func SetupScopes[L resource.Managed, N resource.ModernManaged](mgr ctrl.Manager, o Options, s Scopes[L, N], common ...managed.ReconcilerOption) error {
+	kube := mgr.GetClient()
+	connect := NewConnector(kube, o.Sessions)
+
+	rec := NewRecorder(mgr, s.Cluster)
+	cluster := managed.TypedExternalConnectorFn[L](func(ctx context.Context, cr L) (managed.TypedExternalClient[L], error) {
+		session, err := connect.Session(ctx, cr, s.Region(cr))
+		if err != nil {
+			return nil, err
+		}
+		return s.External(session, ClusterScope(kube, s.Cluster, rec, o.Namespace, cr)), nil
+	})
+	if err := Setup(mgr, o, s.Cluster, rec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[L](cluster)}, common...)...); err != nil {
+		return err
+	}
+
+	nsRec := NewRecorder(mgr, s.Namespaced)
+	namespaced := &NamespacedConnector[N, L]{
+		Kube: kube, Connector: connect, Record: nsRec, Kind: s.Namespaced,
+		NewView: s.NewView, Region: s.Region, External: s.External,
+	}
+	return Setup(mgr, o, s.Namespaced, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[N](namespaced)}, common...)...)
 }

@@ -73,31 +73,16 @@ var NamespacedKind = managedkit.Kind{
 // name, so creation is idempotent and an existing group of that name is
 // adopted.
 func Setup(mgr ctrl.Manager, o managedkit.Options) error {
-	kube := mgr.GetClient()
-	connect := managedkit.NewConnector(kube, o.Sessions)
-	common := []managed.ReconcilerOption{
-		managed.WithInitializers(managed.NewNameAsExternalName(kube)),
-		managed.WithDeterministicExternalName(true),
-		managed.WithCreationGracePeriod(0),
-	}
-	rec := managedkit.NewRecorder(mgr, Kind)
-	cluster := managed.TypedExternalConnectorFn[*v1beta1.ParameterGroup](func(ctx context.Context, cr *v1beta1.ParameterGroup) (managed.TypedExternalClient[*v1beta1.ParameterGroup], error) {
-		s, err := connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
-		if err != nil {
-			return nil, err
-		}
-		return newExternal(s, managedkit.ClusterScope(kube, Kind, rec, o.Namespace, cr)), nil
-	})
-	if err := managedkit.Setup(mgr, o, Kind, rec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*v1beta1.ParameterGroup](cluster)}, common...)...); err != nil {
-		return err
-	}
-	nsRec := managedkit.NewRecorder(mgr, NamespacedKind)
-	return managedkit.Setup(mgr, o, NamespacedKind, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*nsv1beta1.ParameterGroup](&managedkit.NamespacedConnector[*nsv1beta1.ParameterGroup, *v1beta1.ParameterGroup]{
-		Kube: kube, Connector: connect, Record: nsRec, Kind: NamespacedKind,
+	return managedkit.SetupScopes(mgr, o, managedkit.Scopes[*v1beta1.ParameterGroup, *nsv1beta1.ParameterGroup]{
+		Cluster: Kind, Namespaced: NamespacedKind,
 		NewView:  func() *v1beta1.ParameterGroup { return &v1beta1.ParameterGroup{} },
 		Region:   func(cr *v1beta1.ParameterGroup) string { return aws.ToString(cr.Spec.ForProvider.Region) },
 		External: newExternal,
-	})}, common...)...)
+	},
+		managed.WithInitializers(managed.NewNameAsExternalName(mgr.GetClient())),
+		managed.WithDeterministicExternalName(true),
+		managed.WithCreationGracePeriod(0),
+	)
 }
 
 // newExternal builds a ParameterGroup's external client for one reconcile.

@@ -61,31 +61,16 @@ var NamespacedKind = managedkit.Kind{
 // The group name is the external name, defaulting to the object's name, so
 // creation is idempotent and an existing group of that name is adopted.
 func Setup(mgr ctrl.Manager, o managedkit.Options) error {
-	kube := mgr.GetClient()
-	connect := managedkit.NewConnector(kube, o.Sessions)
-	common := []managed.ReconcilerOption{
-		managed.WithInitializers(managed.NewNameAsExternalName(kube)),
-		managed.WithDeterministicExternalName(true),
-		managed.WithCreationGracePeriod(0),
-	}
-	rec := managedkit.NewRecorder(mgr, Kind)
-	cluster := managed.TypedExternalConnectorFn[*v1beta1.SubnetGroup](func(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.TypedExternalClient[*v1beta1.SubnetGroup], error) {
-		s, err := connect.Session(ctx, cr, aws.ToString(cr.Spec.ForProvider.Region))
-		if err != nil {
-			return nil, err
-		}
-		return newExternal(s, managedkit.ClusterScope(kube, Kind, rec, o.Namespace, cr)), nil
-	})
-	if err := managedkit.Setup(mgr, o, Kind, rec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*v1beta1.SubnetGroup](cluster)}, common...)...); err != nil {
-		return err
-	}
-	nsRec := managedkit.NewRecorder(mgr, NamespacedKind)
-	return managedkit.Setup(mgr, o, NamespacedKind, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[*nsv1beta1.SubnetGroup](&managedkit.NamespacedConnector[*nsv1beta1.SubnetGroup, *v1beta1.SubnetGroup]{
-		Kube: kube, Connector: connect, Record: nsRec, Kind: NamespacedKind,
+	return managedkit.SetupScopes(mgr, o, managedkit.Scopes[*v1beta1.SubnetGroup, *nsv1beta1.SubnetGroup]{
+		Cluster: Kind, Namespaced: NamespacedKind,
 		NewView:  func() *v1beta1.SubnetGroup { return &v1beta1.SubnetGroup{} },
 		Region:   func(cr *v1beta1.SubnetGroup) string { return aws.ToString(cr.Spec.ForProvider.Region) },
 		External: newExternal,
-	})}, common...)...)
+	},
+		managed.WithInitializers(managed.NewNameAsExternalName(mgr.GetClient())),
+		managed.WithDeterministicExternalName(true),
+		managed.WithCreationGracePeriod(0),
+	)
 }
 
 // newExternal builds a SubnetGroup's external client for one reconcile.

@@ -4,39 +4,25 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
+
+	ec2v1beta1 "github.com/provider-rds/provider-rds/apis/foreign/ec2/v1beta1"
 )
 
-// SubnetObservation is the part of a Subnet's observed state that
-// references read.
-type SubnetObservation struct {
-	// ARN of the AWS resource.
-	// +optional
-	ARN *string `json:"arn,omitempty"`
-}
-
-// SubnetSpec is the part of a Subnet's spec this provider decodes.
+// SubnetSpec is the part of a namespaced Subnet's spec this provider decodes.
 type SubnetSpec struct {
 	xpv2.ManagedResourceSpec `json:",inline"`
 }
 
-// SubnetStatus is the part of a Subnet's status this provider decodes.
-type SubnetStatus struct {
-	xpv2.ManagedResourceStatus `json:",inline"`
-
-	// AtProvider is the observed state that references read.
-	// +optional
-	AtProvider SubnetObservation `json:"atProvider,omitempty"`
-}
-
 // +kubebuilder:object:root=true
 
-// A namespaced Subnet as its own provider writes it, read to resolve references.
+// A namespaced Subnet as its own provider writes it, read to resolve
+// references. Its status is the cluster-scoped kind's.
 type Subnet struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	Spec   SubnetSpec   `json:"spec"`
-	Status SubnetStatus `json:"status,omitempty"`
+	Spec   SubnetSpec              `json:"spec"`
+	Status ec2v1beta1.SubnetStatus `json:"status,omitempty"`
 }
 
 // +kubebuilder:object:root=true
