@@ -8,19 +8,20 @@ import (
 
 // settings are the provider's command-line settings.
 type settings struct {
-	debug            bool
-	syncInterval     time.Duration
-	pollInterval     time.Duration
-	pollStateMetric  time.Duration
-	maxReconcileRate int
-	leaderElection   bool
-	managementPolicy bool
-	metricsAddr      string
-	healthAddr       string
-	namespace        string
-	webhookHost      string
-	webhookPort      int
-	certsDir         string
+	clusterSecretNamespaces string
+	debug                   bool
+	syncInterval            time.Duration
+	pollInterval            time.Duration
+	pollStateMetric         time.Duration
+	maxReconcileRate        int
+	leaderElection          bool
+	managementPolicy        bool
+	metricsAddr             string
+	healthAddr              string
+	namespace               string
+	webhookHost             string
+	webhookPort             int
+	certsDir                string
 
 	// ignored names the flags that were set and have no effect here, to
 	// be logged once at start.
@@ -57,6 +58,7 @@ func parseFlags(args []string) (settings, error) {
 	var healthAlias string
 	app.Flag("health-probe-bind-addr", "The reference provider's name of --health-probe-bind-address.").Hidden().StringVar(&healthAlias)
 	app.Flag("namespace", "Namespace of the provider, where it keeps generated master passwords.").Default("crossplane-system").Envar("POD_NAMESPACE").StringVar(&s.namespace)
+	app.Flag("cluster-scoped-secret-namespaces", "Namespaces in which cluster-scoped managed resources may read and write Secrets (password, connection details), comma-separated; empty for any namespace, as the reference provider allows. Namespaced managed resources always use their own namespace.").Envar("CLUSTER_SCOPED_SECRET_NAMESPACES").StringVar(&s.clusterSecretNamespaces)
 	app.Flag("webhook-port", "Port of the API version conversion webhook.").Default("9443").Envar("WEBHOOK_PORT").IntVar(&s.webhookPort)
 	app.Flag("webhook-host", "Address the conversion webhook listens on; empty for every interface.").StringVar(&s.webhookHost)
 	app.Flag("certs-dir", "Directory with the conversion webhook's TLS certificate and key (tls.crt, tls.key), which Crossplane mounts; without them no webhook is served.").Default("/tls/server").Envar("TLS_SERVER_CERTS_DIR").StringVar(&s.certsDir)

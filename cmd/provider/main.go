@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -109,8 +110,9 @@ func run() error {
 			Features:                features,
 			MetricOptions:           &xpcontroller.MetricOptions{MRMetrics: mrMetrics, MRStateMetrics: mrState, PollStateMetricInterval: s.pollStateMetric},
 		},
-		Sessions:  awsconfig.NewResolver(mgr.GetClient(), awsCalls),
-		Namespace: s.namespace,
+		Sessions:                      awsconfig.NewResolver(mgr.GetClient(), awsCalls),
+		Namespace:                     s.namespace,
+		ClusterScopedSecretNamespaces: splitList(s.clusterSecretNamespaces),
 	}
 	if err := controller.Setup(mgr, o); err != nil {
 		return fmt.Errorf("cannot set up controllers: %w", err)
@@ -135,4 +137,15 @@ func levelFor(debug bool) zapcore.Level {
 		return zapcore.DebugLevel
 	}
 	return zapcore.InfoLevel
+}
+
+// splitList splits a comma-separated flag value, dropping blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

@@ -63,6 +63,7 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 	// Terraform flags.
 	p, err := env.StartProviderBinary(bin, t.TempDir(), "--poll=2s", "-d", "-l", "-s", "1h", "--poll-state-metric=5s", "--max-reconcile-rate=10",
 		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-addr=127.0.0.1:%d", healthPort),
+		"--cluster-scoped-secret-namespaces=crossplane-system, default",
 		"--enable-management-policies", "--no-enable-external-secret-stores", "--enable-changelogs", "--changelogs-socket-path=/var/run/changelogs/changelogs.sock",
 		"--terraform-version=1.5.7", "--terraform-provider-source=hashicorp/aws", "--terraform-provider-version=6.0.0",
 		"--terraform-native-provider-path=/terraform/provider-mirror/registry.terraform.io/hashicorp/aws/6.0.0/linux_amd64/terraform-provider-aws", "--provider-ttl=100")
@@ -118,6 +119,28 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 			return false, err.Error()
 		}
 		return got.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue, fmt.Sprintf("%+v", got.Status.Conditions)
+	})
+
+	// The operator limited the namespaces of cluster-scoped resources'
+	// Secrets: an Instance whose password Secret is elsewhere is refused
+	// (and the namespaced Instance above, in its own namespace, was not).
+	outside := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: "outside-db"}}
+	outside.Spec.ProviderConfigReference = &xpv2.Reference{Name: "aws-provider"}
+	outside.Spec.ForProvider = v1beta3.InstanceParameters{
+		Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("mysql"),
+		AllocatedStorage: aws.Float64(20), SkipFinalSnapshot: aws.Bool(true),
+		PasswordSecretRef: &xpv2.SecretKeySelector{SecretReference: xpv2.SecretReference{Namespace: "kube-system", Name: "pw"}, Key: "password"},
+	}
+	if err := env.Kube.Create(ctx, outside); err != nil {
+		t.Fatal(err)
+	}
+	harness.Eventually(t, 30*time.Second, "outside-db refused", func() (bool, string) {
+		got := &v1beta3.Instance{}
+		if err := env.Kube.Get(ctx, types.NamespacedName{Name: "outside-db"}, got); err != nil {
+			return false, err.Error()
+		}
+		c := got.Status.GetCondition(xpv2.TypeSynced)
+		return c.Status == corev1.ConditionFalse && strings.Contains(c.Message, `cluster-scoped managed resources may use Secrets only in the namespaces crossplane-system, default (the provider's --cluster-scoped-secret-namespaces): spec.forProvider.passwordSecretRef names namespace "kube-system"`), c.Message
 	})
 
 	if log := p.Log(); !strings.Contains(log, "Ignoring a flag of the reference provider") || !strings.Contains(log, "--terraform-version") {

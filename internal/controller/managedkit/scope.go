@@ -2,6 +2,8 @@ package managedkit
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
@@ -256,6 +259,13 @@ func SetupScopes[L resource.Managed, N resource.ModernManaged](mgr ctrl.Manager,
 
 	rec := NewRecorder(mgr, s.Cluster)
 	cluster := managed.TypedExternalConnectorFn[L](func(ctx context.Context, cr L) (managed.TypedExternalClient[L], error) {
+		// A resource being deleted needs none of its Secrets, and must not
+		// be kept from going by a limit set after it was made.
+		if !meta.WasDeleted(cr) {
+			if err := SecretsAllowed(cr, o.ClusterScopedSecretNamespaces); err != nil {
+				return nil, err
+			}
+		}
 		session, err := connect.Session(ctx, cr, s.Region(cr))
 		if err != nil {
 			return nil, err
@@ -272,4 +282,44 @@ func SetupScopes[L resource.Managed, N resource.ModernManaged](mgr ctrl.Manager,
 		NewView: s.NewView, Region: s.Region, External: s.External,
 	}
 	return Setup(mgr, o, s.Namespaced, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[N](namespaced)}, common...)...)
+}
+
+// SecretsAllowed refuses a cluster-scoped managed resource whose spec names
+// a Secret (a *SecretRef of forProvider or initProvider, or
+// writeConnectionSecretToRef) outside the allowed namespaces. No limit is
+// set when allowed is empty.
+func SecretsAllowed(mg resource.Managed, allowed []string) error {
+	if len(allowed) == 0 {
+		return nil
+	}
+	ok := map[string]bool{}
+	for _, ns := range allowed {
+		ok[ns] = true
+	}
+	u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(mg)
+	if err != nil {
+		return errors.Wrap(err, "cannot read the managed resource")
+	}
+	spec, _ := u["spec"].(map[string]any)
+	refs := map[string]any{"spec.writeConnectionSecretToRef": spec["writeConnectionSecretToRef"]}
+	for _, part := range []string{"forProvider", "initProvider"} {
+		p, _ := spec[part].(map[string]any)
+		for field, v := range p {
+			if strings.HasSuffix(field, "SecretRef") {
+				refs["spec."+part+"."+field] = v
+			}
+		}
+	}
+	var refused []string
+	for path, v := range refs {
+		m, _ := v.(map[string]any)
+		if ns, _ := m["namespace"].(string); ns != "" && !ok[ns] {
+			refused = append(refused, fmt.Sprintf("%s names namespace %q", path, ns))
+		}
+	}
+	if len(refused) == 0 {
+		return nil
+	}
+	sort.Strings(refused)
+	return errors.Errorf("cluster-scoped managed resources may use Secrets only in the namespaces %s (the provider's --cluster-scoped-secret-namespaces): %s", strings.Join(allowed, ", "), strings.Join(refused, "; "))
 }

@@ -46,6 +46,13 @@ type Options struct {
 	// Namespace of the provider, where it keeps the master passwords it
 	// generates.
 	Namespace string
+
+	// ClusterScopedSecretNamespaces, when not empty, are the only
+	// namespaces in which cluster-scoped managed resources may read and
+	// write Secrets: an operator's limit on what whoever may create those
+	// kinds can reach. Namespaced managed resources always stay in their
+	// own namespace.
+	ClusterScopedSecretNamespaces []string
 }
 
 // Kind is a managed kind a controller reconciles.
