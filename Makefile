@@ -120,11 +120,13 @@ fuzz: ## Run every fuzz target for FUZZ_TIME (default 8s) each.
 	  go test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZ_TIME) -parallel 1 ./$${t%%:*}/ > _output/fuzz.log 2>&1 || { cat _output/fuzz.log; exit 1; }; \
 	done
 
-# The end-to-end tests mostly wait for polls and for AWS, so they run as two
+# The end-to-end tests mostly wait for polls and for AWS, so they run as three
 # processes side by side, each with its own control plane, test bed and
 # provider (the tests count the AWS calls of their provider). Every test runs
-# in exactly one: this pattern picks the second half, the rest run first.
-E2E_SECOND_HALF := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences|TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange|TestNamespaced)
+# in exactly one: these patterns pick the second and third groups, the rest
+# run first.
+E2E_SECOND_GROUP := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences)
+E2E_THIRD_GROUP := ^(TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange|TestNamespaced|TestCredentialsOfOtherPartitions)
 
 .PHONY: test
 test: check-generate $(MOTO_READY) ## Run every test: unit tests, fuzzing for a bounded time, then end-to-end tests on a real control plane and AWS emulator.
@@ -133,11 +135,13 @@ test: check-generate $(MOTO_READY) ## Run every test: unit tests, fuzzing for a 
 	@$(MAKE) --no-print-directory fuzz
 	@export KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH) kube-controller-manager)" \
 	  CROSSPLANE_ASSETS="$$($(CROSSPLANE_ASSETS_SH))" MOTO_SERVER="$(MOTO_SERVER)"; \
-	echo "go test ./... (end-to-end tests in two halves side by side; output follows when both end)"; \
-	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_SECOND_HALF)' ./test/e2e/ > _output/test-e2e-second-half.log 2>&1 & second=$$!; \
-	rc=0; go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -skip '$(E2E_SECOND_HALF)' ./... > _output/test-first.log 2>&1 || rc=$$?; \
+	echo "go test ./... (end-to-end tests in three groups side by side; output follows when all end)"; \
+	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_SECOND_GROUP)' ./test/e2e/ > _output/test-e2e-second.log 2>&1 & second=$$!; \
+	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_THIRD_GROUP)' ./test/e2e/ > _output/test-e2e-third.log 2>&1 & third=$$!; \
+	rc=0; go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -skip '$(E2E_SECOND_GROUP)|$(E2E_THIRD_GROUP)' ./... > _output/test-first.log 2>&1 || rc=$$?; \
 	wait $$second || rc=$$?; \
-	cat _output/test-first.log _output/test-e2e-second-half.log | grep -vE '^=== (RUN|PAUSE|CONT)' > _output/test.log || true; \
+	wait $$third || rc=$$?; \
+	cat _output/test-first.log _output/test-e2e-second.log _output/test-e2e-third.log | grep -vE '^=== (RUN|PAUSE|CONT)' > _output/test.log || true; \
 	cat _output/test.log; \
 	exit $$rc
 	@echo "Skipped tests, if any, are listed above as --- SKIP with their reason."

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -356,6 +357,27 @@ func (r *Resolver) ResolveRef(ctx context.Context, ref ConfigRef, region string)
 		return Session{}, err
 	}
 	return v.(Session), nil //nolint:forcetypeassert // The build returns Sessions only.
+}
+
+// RegionsOf returns the regions the resolver has built Sessions for with a
+// ProviderConfig, sorted: where its users are.
+func (r *Resolver) RegionsOf(ref ConfigRef) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	uid, ok := r.uids[ref.Key()]
+	if !ok {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for k := range r.sessions {
+		if k.config == uid && !seen[k.region] {
+			seen[k.region] = true
+			out = append(out, k.region)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // retryerFor returns the retryer of an account and region, made once and

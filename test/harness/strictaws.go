@@ -119,6 +119,14 @@ func (b *Bed) Durations(t testing.TB, d map[string]float64) {
 	b.call(t, "config", map[string]any{"durations": d})
 }
 
+// PartitionCredentials binds an access key to a partition (aws-cn,
+// aws-us-gov, ...): STS of any other partition then rejects it, as AWS's
+// does.
+func (b *Bed) PartitionCredentials(t testing.TB, accessKeyID, partition string) {
+	t.Helper()
+	b.call(t, "partition-credentials", map[string]any{"accessKeyId": accessKeyID, "partition": partition})
+}
+
 func (b *Bed) call(t testing.TB, path string, body map[string]any) map[string]any {
 	t.Helper()
 	if _, ok := body["region"]; !ok {

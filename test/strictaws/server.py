@@ -675,6 +675,47 @@ for _name, _method in list(vars(rds_responses.RDSResponse).items()):
 
 
 # ---------------------------------------------------------------------------
+# Partitions
+# ---------------------------------------------------------------------------
+#
+# Credentials belong to one partition (aws, aws-cn, aws-us-gov, ...): "IAM
+# credentials from one partition can't be used in another", so STS of
+# another partition rejects them with InvalidClientTokenId. moto accepts any
+# key anywhere; a test registers a key's partition with
+# /moto-api/strict/partition-credentials, and GetCallerIdentity in a region
+# of another partition is then refused.
+# https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html
+# https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
+PARTITION_OF_KEY: dict[str, str] = {}
+
+
+def _partition(region: str) -> str:
+    for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"),
+                              ("us-isof-", "aws-iso-f"), ("us-iso-", "aws-iso"), ("eusc-", "aws-eusc")):
+        if region.startswith(prefix):
+            return partition
+    return "aws"
+
+
+def _patch_sts() -> None:
+    from moto.sts import responses as sts_responses
+
+    original = sts_responses.TokenResponse.get_caller_identity
+
+    def get_caller_identity(self: Any) -> Any:
+        key = self.get_access_key()
+        partition = PARTITION_OF_KEY.get(key)
+        if partition is not None and partition != _partition(self.region):
+            raise Refused("InvalidClientTokenId", "The security token included in the request is invalid.")
+        return original(self)
+
+    sts_responses.TokenResponse.get_caller_identity = get_caller_identity
+
+
+_patch_sts()
+
+
+# ---------------------------------------------------------------------------
 # Control endpoints for tests
 # ---------------------------------------------------------------------------
 
@@ -754,7 +795,14 @@ def control_config(body: dict[str, Any]) -> Any:
     return {"durations": DURATIONS, "throttle": THROTTLE, "throttled": THROTTLED["count"]}
 
 
+def control_partition_credentials(body: dict[str, Any]) -> Any:
+    """Binds an access key to a partition, as AWS's keys are."""
+    PARTITION_OF_KEY[body["accessKeyId"]] = body["partition"]
+    return {}
+
+
 CONTROLS = {
+    "partition-credentials": control_partition_credentials,
     "status": control_status,
     "maintenance": control_maintenance,
     "system-tag": control_system_tag,

@@ -2,6 +2,9 @@ package providerconfig
 
 import (
 	"context"
+	"errors"
+
+	"github.com/aws/smithy-go"
 
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -21,10 +24,6 @@ const (
 	ReasonValidated      xpv2.ConditionReason = "Validated"
 	ReasonInvalid        xpv2.ConditionReason = "ValidationFailed"
 	ReasonSkipped        xpv2.ConditionReason = "ValidationSkipped"
-
-	// validationRegion is where credentials are checked: STS answers for
-	// the whole partition from any region.
-	validationRegion = "us-east-1"
 )
 
 // validator checks a ProviderConfig's credentials once per version of it,
@@ -79,7 +78,18 @@ func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, gener
 		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, err.Error()
 		return c, ""
 	}
-	s, err := v.sessions.ResolveRef(ctx, ref, validationRegion)
+	// Credentials work in one partition only: check them in the partitions
+	// of the regions the ProviderConfig is used in first, and fall back to
+	// the others only while STS does not recognise them, so that valid
+	// China or GovCloud credentials are not reported invalid.
+	var s awsconfig.Session
+	partition := ""
+	for _, region := range awsconfig.CheckRegions(v.sessions.RegionsOf(ref)) {
+		if s, err = v.sessions.ResolveRef(ctx, ref, region); err == nil || !unrecognised(err) {
+			partition, _ = awsconfig.Partition(region)
+			break
+		}
+	}
 	switch {
 	case err != nil:
 		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, err.Error()
@@ -91,6 +101,14 @@ func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, gener
 		if s.AccountID != "" {
 			c.Message += " of account " + s.AccountID
 		}
+		c.Message += " in partition " + partition
 	}
 	return c, s.AccountID
+}
+
+// unrecognised reports whether STS did not recognise credentials, as STS of
+// another partition answers.
+func unrecognised(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && (ae.ErrorCode() == "InvalidClientTokenId" || ae.ErrorCode() == "UnrecognizedClientException")
 }
