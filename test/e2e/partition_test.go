@@ -60,4 +60,9 @@ func TestCredentialsOfOtherPartitions(t *testing.T) {
 	if msg := pc.Status.GetCondition(providerconfig.TypeCredentialsValid).Message; !strings.Contains(msg, "InvalidClientTokenId") || strings.Contains(msg, "iso-secret") {
 		t.Errorf("CredentialsValid of credentials no checked partition accepts: %q", msg)
 	}
+	// Reported once: the same failure does not rewrite the ProviderConfig
+	// and start another round of STS calls.
+	if calls := countOver(3, nil); calls["sts:GetCallerIdentity"] > 3 {
+		t.Errorf("invalid credentials are checked again and again: %s", harness.Format(calls))
+	}
 }

@@ -27,6 +27,7 @@ const (
 	errModify               = "cannot modify DB instance"
 	errDelete               = "cannot delete DB instance"
 	errCreateParameters     = "cannot compute creation parameters"
+	errInvalidSpec          = "nothing is created: AWS would refuse this spec, or make another database than it describes: "
 	errDisableProtection    = "cannot turn off deletion protection before deleting the DB instance"
 	errDeletionProtected    = "deletion protection is on: set spec.forProvider.deletionProtection to false to delete the DB instance"
 	errPersistAnnotation    = "cannot record the applied password version"
@@ -227,6 +228,9 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	method, err := rdsinstance.MethodFor(p)
 	if err != nil {
 		return managed.ExternalCreation{}, err
+	}
+	if problems := rdsinstance.Validate(p, method); len(problems) > 0 {
+		return managed.ExternalCreation{}, errors.New(errInvalidSpec + strings.Join(problems, "; "))
 	}
 	tags := rdstags.TagList(e.desiredTags(cr))
 

@@ -164,7 +164,8 @@ func TestDeletingAnInvalidIdentifierDoesNotBlock(t *testing.T) {
 
 func TestCreateIsIdempotent(t *testing.T) {
 	f := &fakeRDS{createErr: &types.DBInstanceAlreadyExistsFault{Message: aws.String("exists")}}
-	if _, err := fakeExternal(f).Create(context.Background(), instanceWith()); err != nil {
+	withStorage := func(in *v1beta3.Instance) { in.Spec.ForProvider.AllocatedStorage = aws.Float64(20) }
+	if _, err := fakeExternal(f).Create(context.Background(), instanceWith(withStorage)); err != nil {
 		t.Errorf("a create that finds the instance already there must succeed, got %v", err)
 	}
 }

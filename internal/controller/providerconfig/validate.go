@@ -3,6 +3,7 @@ package providerconfig
 import (
 	"context"
 	"errors"
+	"regexp"
 
 	"github.com/aws/smithy-go"
 
@@ -92,7 +93,7 @@ func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, gener
 	}
 	switch {
 	case err != nil:
-		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, err.Error()
+		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, stable(err.Error())
 	case spec.Spec.SkipCredsValidation:
 		c.Status, c.Reason, c.Message = corev1.ConditionUnknown, ReasonSkipped, "skip_credentials_validation is set"
 	default:
@@ -111,4 +112,15 @@ func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, gener
 func unrecognised(err error) bool {
 	var ae smithy.APIError
 	return errors.As(err, &ae) && (ae.ErrorCode() == "InvalidClientTokenId" || ae.ErrorCode() == "UnrecognizedClientException")
+}
+
+// requestID matches the request IDs AWS errors carry.
+var requestID = regexp.MustCompile(`RequestID: [^,\s]*,? ?`)
+
+// stable removes what differs between two reports of the same failure
+// (AWS's request IDs), so that an unchanged failure leaves the condition,
+// and the ProviderConfig, as they are: an update would start another
+// validation, and another STS call, at once.
+func stable(msg string) string {
+	return requestID.ReplaceAllString(msg, "")
 }
