@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -108,4 +109,16 @@ func Annotate(ctx context.Context, kube client.Client, obj client.Object, key, v
 	meta.AddAnnotations(obj, map[string]string{key: value})
 	obj.SetResourceVersion(u.GetResourceVersion())
 	return nil
+}
+
+// InUse explains AWS's refusal to delete a group that DB instances still
+// use (what names the group, such as `DB subnet group "x"`), naming the
+// instances that hold it when it can find them. The caller returns it, so
+// the controller retries with its back-off.
+func InUse(ctx context.Context, api InstancesAPI, what string, refusal error, uses func(types.DBInstance) bool) error {
+	holders, err := InstancesUsing(ctx, api, uses)
+	if err != nil || len(holders) == 0 {
+		return errors.Errorf("%s is in use by a DB instance (%s); AWS deletes it only once no DB instance uses it, so the provider retries with back-off", what, refusal.Error())
+	}
+	return errors.Errorf("%s is in use by DB instance(s) %s; AWS deletes it only once they are deleted or no longer use it, so the provider retries with back-off", what, strings.Join(holders, ", "))
 }

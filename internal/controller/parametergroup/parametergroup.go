@@ -4,6 +4,7 @@ package parametergroup
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -40,8 +41,6 @@ const (
 	errReset         = "cannot reset parameters of the DB parameter group"
 	errDelete        = "cannot delete DB parameter group"
 	errRecord        = "cannot record the parameters the provider manages"
-	errInUse         = "DB parameter group %q is in use by DB instance(s) %s; AWS deletes it only once they are deleted or use another parameter group, so the provider retries with back-off"
-	errInUseBy       = "DB parameter group %q is in use by a DB instance (%s); AWS deletes it only once no DB instance uses it, so the provider retries with back-off"
 	errName          = "external name %q is not a valid DB parameter group name: 1 to 255 letters, digits or hyphens, starting with a letter, without two hyphens in a row or a trailing hyphen"
 	msgCannotApply   = "Cannot apply on an existing DB parameter group: "
 	reasonDrift      = event.Reason("CorrectingDrift")
@@ -262,7 +261,7 @@ func (e *external) Delete(ctx context.Context, cr *v1beta1.ParameterGroup) (mana
 	case err == nil || isNotFound(err):
 		return managed.ExternalDelete{}, nil
 	case managedkit.ErrorCode(err) == "InvalidDBParameterGroupState":
-		holders, herr := managedkit.InstancesUsing(ctx, e.rds, func(db types.DBInstance) bool {
+		return managed.ExternalDelete{}, managedkit.InUse(ctx, e.rds, fmt.Sprintf("DB parameter group %q", name), err, func(db types.DBInstance) bool {
 			for _, g := range db.DBParameterGroups {
 				if aws.ToString(g.DBParameterGroupName) == name {
 					return true
@@ -270,10 +269,6 @@ func (e *external) Delete(ctx context.Context, cr *v1beta1.ParameterGroup) (mana
 			}
 			return false
 		})
-		if herr != nil || len(holders) == 0 {
-			return managed.ExternalDelete{}, errors.Errorf(errInUseBy, name, err.Error())
-		}
-		return managed.ExternalDelete{}, errors.Errorf(errInUse, name, strings.Join(holders, ", "))
 	default:
 		return managed.ExternalDelete{}, errors.Wrap(err, errDelete)
 	}

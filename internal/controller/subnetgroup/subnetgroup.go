@@ -4,6 +4,7 @@ package subnetgroup
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -31,8 +32,6 @@ const (
 	errCreate   = "cannot create DB subnet group"
 	errModify   = "cannot modify DB subnet group"
 	errDelete   = "cannot delete DB subnet group"
-	errInUse    = "DB subnet group %q is in use by DB instance(s) %s; AWS deletes it only once they are deleted or moved to another subnet group, so the provider retries with back-off"
-	errInUseBy  = "DB subnet group %q is in use by a DB instance (%s); AWS deletes it only once no DB instance uses it, so the provider retries with back-off"
 	errName     = "external name %q is not a valid DB subnet group name: 1 to 255 letters, digits, periods, underscores, spaces or hyphens, and not \"default\""
 
 	reasonDrift = event.Reason("CorrectingDrift")
@@ -164,13 +163,9 @@ func (e *external) Delete(ctx context.Context, cr *v1beta1.SubnetGroup) (managed
 	case err == nil || isNotFound(err):
 		return managed.ExternalDelete{}, nil
 	case managedkit.ErrorCode(err) == "InvalidDBSubnetGroupStateFault":
-		holders, herr := managedkit.InstancesUsing(ctx, e.rds, func(db types.DBInstance) bool {
+		return managed.ExternalDelete{}, managedkit.InUse(ctx, e.rds, fmt.Sprintf("DB subnet group %q", name), err, func(db types.DBInstance) bool {
 			return db.DBSubnetGroup != nil && strings.EqualFold(aws.ToString(db.DBSubnetGroup.DBSubnetGroupName), name)
 		})
-		if herr != nil || len(holders) == 0 {
-			return managed.ExternalDelete{}, errors.Errorf(errInUseBy, name, err.Error())
-		}
-		return managed.ExternalDelete{}, errors.Errorf(errInUse, name, strings.Join(holders, ", "))
 	default:
 		return managed.ExternalDelete{}, errors.Wrap(err, errDelete)
 	}
