@@ -224,14 +224,16 @@ func TestDeletionProtectionBlocksThenAllowsDeletion(t *testing.T) {
 	}
 }
 
-// An engine AWS rejects yields a clear condition with the AWS error, and
-// the provider backs off instead of retrying in a tight loop.
-func TestInvalidEngineIsReportedWithoutHotLoop(t *testing.T) {
+// A create AWS rejects yields a clear condition with the AWS error, and the
+// provider backs off instead of retrying in a tight loop.
+func TestRejectedCreateIsReportedWithoutHotLoop(t *testing.T) {
 	in := newInstance("bad-engine-db", providerConfigName)
-	in.Spec.ForProvider.Engine = aws.String("nosuchengine")
+	// AWS refuses Enhanced Monitoring without its role; nothing the
+	// provider checks before asking.
+	in.Spec.ForProvider.MonitoringInterval = aws.Float64(60)
 	before := env.Calls.Snapshot()
 	createInstance(t, in)
-	waitSyncedError(t, "bad-engine-db", "InvalidParameterValue")
+	waitSyncedError(t, "bad-engine-db", "InvalidParameterCombination")
 	time.Sleep(6 * time.Second)
 	if got := env.Calls.Since(before)["rds:CreateDBInstance"]; got > 5 {
 		t.Errorf("CreateDBInstance attempts within ~7s of a rejected create: want a backed-off handful, got %d", got)

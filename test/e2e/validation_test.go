@@ -160,10 +160,12 @@ func TestReconciliationPolicyBackoff(t *testing.T) {
 		}}
 	})
 	in := newInstance("slow-retry-db", "slow-retry")
-	in.Spec.ForProvider.Engine = aws.String("nosuchengine")
+	// AWS refuses Enhanced Monitoring without its role; nothing the
+	// provider checks before asking.
+	in.Spec.ForProvider.MonitoringInterval = aws.Float64(60)
 	before := env.Calls.Snapshot()
 	createInstance(t, in)
-	waitSyncedError(t, "slow-retry-db", "InvalidParameterValue")
+	waitSyncedError(t, "slow-retry-db", "InvalidParameterCombination")
 	time.Sleep(8 * time.Second)
 	// The default back-off (1s, 2s, 4s, ...) would have retried three or
 	// four times by now; a 10s base delay allows one retry at most.
