@@ -297,13 +297,7 @@ func TestClaimLifecycle(t *testing.T) {
 			return false, "the DB subnet group still exists"
 		}
 		if _, err := rdsc.DescribeDBParameterGroups(ctx, &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(parameterGroup)}); err == nil {
-			pgs := &groupsv1beta1.ParameterGroupList{}
-			_ = env.Kube.List(ctx, pgs)
-			msg := "the DB parameter group still exists"
-			for _, pg := range pgs.Items {
-				msg += "; " + pg.GetName() + ": " + pg.Status.GetCondition(xpv2.TypeSynced).Message
-			}
-			return false, msg
+			return false, "the DB parameter group still exists"
 		}
 		err := env.Kube.Get(ctx, types.NamespacedName{Namespace: "team-orders", Name: "orders-db-connection"}, &corev1.Secret{})
 		return kerrors.IsNotFound(err), "the connection Secret still exists"
@@ -570,4 +564,76 @@ func TestNamespacedCompositeLifecycle(t *testing.T) {
 		err := env.Kube.Get(ctx, types.NamespacedName{Namespace: ns, Name: "invoices-connection"}, &corev1.Secret{})
 		return kerrors.IsNotFound(err), "the connection Secret still exists"
 	})
+}
+
+// `crossplane render` of the Crossplane v2 example: the namespaced
+// composite becomes a namespaced SubnetGroup in its subnets, a
+// ParameterGroup, and an Instance selecting both, with its Secrets named
+// after the composite.
+func TestRenderNamespaced(t *testing.T) {
+	dir := t.TempDir()
+	port, err := harness.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := harness.StartProcess("function-insecure-v2", dir, nil, filepath.Join(assets, functionName), "--insecure", fmt.Sprintf("--address=127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fn.Stop)
+	functions := readObjects(t, "examples/composition/function.yaml")[0]
+	functions.SetAnnotations(map[string]string{
+		"render.crossplane.io/runtime":                    "Development",
+		"render.crossplane.io/runtime-development-target": fmt.Sprintf("127.0.0.1:%d", port),
+	})
+	fnJSON, err := functions.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	xr := readObjects(t, "examples/composition-v2/postgresql.yaml")[0]
+	xrJSON, err := xr.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"functions.yaml": fnJSON, "xr.yaml": xrJSON} {
+		if err := os.WriteFile(filepath.Join(dir, name), body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(filepath.Join(assets, "crossplane-cli"), "render", "--crossplane-binary="+filepath.Join(assets, "crossplane"), filepath.Join(dir, "xr.yaml"),
+		filepath.Join(env.Root, "examples/composition-v2/composition.yaml"), filepath.Join(dir, "functions.yaml"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("crossplane render: %v\n%s\nfunction log:\n%s", err, stderr.String(), fn.Log())
+	}
+	objs, err := harness.DecodeObjects(&stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]*unstructured.Unstructured{}
+	for _, u := range objs {
+		if u.GetAPIVersion() == "rds.aws.m.upbound.io/v1beta1" {
+			kinds[u.GetKind()] = u
+		}
+	}
+	for _, k := range []string{"SubnetGroup", "ParameterGroup", "Instance"} {
+		if kinds[k] == nil {
+			t.Fatalf("crossplane render produced no namespaced %s:\n%s", k, stdout.String())
+		}
+	}
+	subnets, _, _ := unstructured.NestedStringSlice(kinds["SubnetGroup"].Object, "spec", "forProvider", "subnetIds")
+	want, _, _ := unstructured.NestedStringSlice(xr.Object, "spec", "parameters", "subnetIds")
+	if fmt.Sprint(subnets) != fmt.Sprint(want) {
+		t.Errorf("rendered SubnetGroup subnets: want %v, got %v", want, subnets)
+	}
+	in := kinds["Instance"].Object
+	class, _, _ := unstructured.NestedString(in, "spec", "forProvider", "instanceClass")
+	conn, _, _ := unstructured.NestedString(in, "spec", "writeConnectionSecretToRef", "name")
+	pw, _, _ := unstructured.NestedString(in, "spec", "forProvider", "passwordSecretRef", "name")
+	sel, _, _ := unstructured.NestedBool(in, "spec", "forProvider", "dbSubnetGroupNameSelector", "matchControllerRef")
+	pcKind, _, _ := unstructured.NestedString(in, "spec", "providerConfigRef", "kind")
+	if got := fmt.Sprint(class, " ", conn, " ", pw, " ", sel, " ", pcKind); got != "db.t3.micro invoices-connection invoices-master-password true ProviderConfig" {
+		t.Errorf("rendered Instance: got %q", got)
+	}
 }

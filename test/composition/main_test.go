@@ -66,10 +66,31 @@ func run(m *testing.M) int {
 		return 1
 	}
 	code := m.Run()
+	// A secret that leaked anywhere while Crossplane drove the provider
+	// fails the run.
+	leaks, err := env.SecretLeaks(context.Background(), procLogs()...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "composition: cannot check for leaked secrets:", err)
+		code = 1
+	}
+	for _, l := range leaks {
+		fmt.Fprintln(os.Stderr, "composition:", l)
+		code = 1
+	}
 	if code != 0 {
 		printLogs()
 	}
 	return code
+}
+
+// procLogs are the logs of the processes beside the provider (Crossplane
+// among them).
+func procLogs() []string {
+	var out []string
+	for _, p := range procs {
+		out = append(out, p.Log())
+	}
+	return out
 }
 
 func printLogs() {

@@ -48,6 +48,18 @@ func run(m *testing.M) int {
 		return 1
 	}
 	code := m.Run()
+	// Whatever each test checked, a secret that leaked anywhere in the
+	// suite (the provider's log, events, any managed resource, metrics)
+	// fails the run.
+	leaks, err := env.SecretLeaks(context.Background())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: cannot check for leaked secrets:", err)
+		code = 1
+	}
+	for _, l := range leaks {
+		fmt.Fprintln(os.Stderr, "e2e:", l)
+		code = 1
+	}
 	if code != 0 {
 		fmt.Fprintf(os.Stderr, "e2e: tests failed; %s backend log:\n%s\n", env.Backend.Kind, env.Backend.Log())
 	}

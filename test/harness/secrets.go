@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"unicode"
@@ -13,7 +15,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
+	groupsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1"
+	nsv1beta1 "github.com/provider-rds/provider-rds/apis/rds/namespaced/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 )
 
@@ -29,10 +34,23 @@ const minSecretLength = 8
 // key, never the value.
 func (e *Env) CheckNoSecretsLeaked(t testing.TB, extraLogs ...string) {
 	t.Helper()
-	ctx := context.Background()
+	leaks, err := e.SecretLeaks(context.Background(), extraLogs...)
+	if err != nil {
+		t.Fatalf("secret check: %v", err)
+	}
+	for _, l := range leaks {
+		t.Error(l)
+	}
+}
+
+// SecretLeaks returns where a secret value of the cluster appears (see
+// CheckNoSecretsLeaked), naming the Secret and key, never the value. The
+// end-to-end suites also run it once all their tests have, so that a leak
+// anywhere in them fails the run.
+func (e *Env) SecretLeaks(ctx context.Context, extraLogs ...string) ([]string, error) {
 	secrets := &corev1.SecretList{}
 	if err := e.Kube.List(ctx, secrets); err != nil {
-		t.Fatalf("secret check: %v", err)
+		return nil, err
 	}
 	values := map[string]string{} // value -> where it is kept
 	for _, s := range secrets.Items {
@@ -53,16 +71,20 @@ func (e *Env) CheckNoSecretsLeaked(t testing.TB, extraLogs ...string) {
 	for i, l := range extraLogs {
 		texts["provider log "+string(rune('1'+i))] = l
 	}
-	events := &corev1.EventList{}
-	instances := &v1beta3.InstanceList{}
-	configs := &awsv1beta1.ProviderConfigList{}
-	for where, list := range map[string]client.ObjectList{"events": events, "Instances": instances, "ProviderConfigs": configs} {
+	lists := map[string]client.ObjectList{
+		"events": &corev1.EventList{}, "Instances": &v1beta3.InstanceList{}, "ProviderConfigs": &awsv1beta1.ProviderConfigList{},
+		"SubnetGroups": &groupsv1beta1.SubnetGroupList{}, "ParameterGroups": &groupsv1beta1.ParameterGroupList{},
+		"namespaced Instances": &nsv1beta1.InstanceList{}, "namespaced SubnetGroups": &nsv1beta1.SubnetGroupList{},
+		"namespaced ParameterGroups": &nsv1beta1.ParameterGroupList{}, "namespaced ProviderConfigs": &awsmv1beta1.ProviderConfigList{},
+		"ClusterProviderConfigs": &awsmv1beta1.ClusterProviderConfigList{},
+	}
+	for where, list := range lists {
 		if err := e.Kube.List(ctx, list); err != nil {
-			t.Fatalf("secret check: cannot list %s: %v", where, err)
+			return nil, fmt.Errorf("cannot list %s: %w", where, err)
 		}
 		raw, err := json.Marshal(list)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		texts[where] = string(raw)
 	}
@@ -74,13 +96,16 @@ func (e *Env) CheckNoSecretsLeaked(t testing.TB, extraLogs ...string) {
 		texts["metrics"] = b.String()
 	}
 
+	var leaks []string
 	for where, text := range texts {
 		for value, source := range values {
 			if strings.Contains(text, value) {
-				t.Errorf("secret leak: the value of %s appears in %s", source, where)
+				leaks = append(leaks, fmt.Sprintf("secret leak: the value of %s appears in %s", source, where))
 			}
 		}
 	}
+	sort.Strings(leaks)
+	return leaks, nil
 }
 
 // secretKey reports whether a Secret key holds something secret rather
