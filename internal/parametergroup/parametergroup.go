@@ -5,6 +5,7 @@
 package parametergroup
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 
@@ -82,21 +83,10 @@ func LateInitialize(p *v1beta1.ParameterGroupParameters, init v1beta1.ParameterG
 // over initProvider. Parameters are set by a ModifyDBParameterGroup after
 // it, as AWS creates every group with the engine defaults.
 func CreateInput(name string, p v1beta1.ParameterGroupParameters, init v1beta1.ParameterGroupInitParameters, tags map[string]string) *rds.CreateDBParameterGroupInput {
-	description := p.Description
-	if description == nil {
-		description = init.Description
-	}
-	if description == nil {
-		description = aws.String(DefaultDescription)
-	}
-	family := p.Family
-	if family == nil {
-		family = init.Family
-	}
 	return &rds.CreateDBParameterGroupInput{
 		DBParameterGroupName:   aws.String(name),
-		DBParameterGroupFamily: family,
-		Description:            description,
+		DBParameterGroupFamily: cmp.Or(p.Family, init.Family),
+		Description:            cmp.Or(p.Description, init.Description, aws.String(DefaultDescription)),
 		Tags:                   rdstags.TagList(tags),
 	}
 }

@@ -1,9 +1,11 @@
 package rdsinstance
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,7 +52,7 @@ func Validate(p v1beta3.InstanceParameters, m CreationMethod) []string {
 	switch {
 	case engine == "" && (m == CreateEmpty || m == CreateFromS3):
 		v.add("engine is required to create a DB instance")
-	case engine != "" && !contains(engines, engine):
+	case engine != "" && !slices.Contains(engines, engine):
 		v.add("engine %q is not an RDS engine: one of %s", engine, strings.Join(engines, ", "))
 	case engine != "":
 		v.engineVersion(engine, aws.ToString(p.EngineVersion))
@@ -62,17 +64,17 @@ func Validate(p v1beta3.InstanceParameters, m CreationMethod) []string {
 		v.storage(engine, p)
 	}
 	if t := strings.ToLower(aws.ToString(p.StorageType)); p.Iops != nil && t != "io1" && t != "io2" && t != "gp3" {
-		v.add("iops is set, and storageType %q has no provisioned IOPS: use io1, io2 or gp3", orDefault(t, "gp2"))
+		v.add("iops is set, and storageType %q has no provisioned IOPS: use io1, io2 or gp3", cmp.Or(t, "gp2"))
 	}
 	if t := strings.ToLower(aws.ToString(p.StorageType)); p.StorageThroughput != nil && t != "gp3" {
-		v.add("storageThroughput is set, and only gp3 storage has a throughput setting (storageType is %q)", orDefault(t, "gp2"))
+		v.add("storageThroughput is set, and only gp3 storage has a throughput setting (storageType is %q)", cmp.Or(t, "gp2"))
 	}
 	if p.MaxAllocatedStorage != nil && p.AllocatedStorage != nil && *p.MaxAllocatedStorage != 0 && *p.MaxAllocatedStorage <= *p.AllocatedStorage {
 		v.add("maxAllocatedStorage (%g) must be greater than allocatedStorage (%g), or 0 to turn storage autoscaling off", *p.MaxAllocatedStorage, *p.AllocatedStorage)
 	}
 	v.between("backupRetentionPeriod", p.BackupRetentionPeriod, 0, 35)
 	v.between("port", p.Port, 1150, 65535)
-	if p.MonitoringInterval != nil && !containsFloat(monitoringInterval, *p.MonitoringInterval) {
+	if p.MonitoringInterval != nil && !slices.Contains(monitoringInterval, *p.MonitoringInterval) {
 		v.add("monitoringInterval %g is not one of 0, 1, 5, 10, 15, 30, 60 seconds", *p.MonitoringInterval)
 	}
 	if d := p.PerformanceInsightsRetentionPeriod; d != nil && !validRetention(*d) {
@@ -84,7 +86,7 @@ func Validate(p v1beta3.InstanceParameters, m CreationMethod) []string {
 	if w := aws.ToString(p.MaintenanceWindow); w != "" && !maintenancePattern.MatchString(w) {
 		v.add("maintenanceWindow %q is not ddd:hh24:mi-ddd:hh24:mi in UTC, such as sun:05:00-sun:06:00", w)
 	}
-	if l := strings.ToLower(aws.ToString(p.LicenseModel)); l != "" && !contains(licenseModels, l) {
+	if l := strings.ToLower(aws.ToString(p.LicenseModel)); l != "" && !slices.Contains(licenseModels, l) {
 		v.add("licenseModel %q is not one of %s", l, strings.Join(licenseModels, ", "))
 	}
 	if aws.ToBool(p.MultiAZ) && aws.ToString(p.AvailabilityZone) != "" {
@@ -155,7 +157,7 @@ func (v *validation) storage(engine string, p v1beta3.InstanceParameters) {
 		return
 	}
 	gib := *p.AllocatedStorage
-	t := strings.ToLower(orDefault(aws.ToString(p.StorageType), "gp2"))
+	t := strings.ToLower(cmp.Or(aws.ToString(p.StorageType), "gp2"))
 	low, high := 20.0, 65536.0
 	switch {
 	case t == "standard":
@@ -173,7 +175,7 @@ func (v *validation) storage(engine string, p v1beta3.InstanceParameters) {
 		}
 	}
 	if gib < low || gib > high || gib != math.Trunc(gib) {
-		v.add("allocatedStorage %g GiB is outside what %s on %s storage takes: %g to %g GiB", gib, orDefault(engine, "the engine"), t, low, high)
+		v.add("allocatedStorage %g GiB is outside what %s on %s storage takes: %g to %g GiB", gib, cmp.Or(engine, "the engine"), t, low, high)
 	}
 }
 
@@ -197,7 +199,7 @@ func (v *validation) username(engine, user string) {
 	case strings.EqualFold(user, "rdsadmin"):
 		v.add("username %q is reserved by RDS", user)
 	case len(user) > limit || !namePattern.MatchString(user):
-		v.add("username %q is not a master user name for %s: 1 to %d letters, digits or underscores, starting with a letter", truncate(user, 70), orDefault(engine, "this engine"), limit)
+		v.add("username %q is not a master user name for %s: 1 to %d letters, digits or underscores, starting with a letter", truncate(user, 70), cmp.Or(engine, "this engine"), limit)
 	}
 }
 
@@ -208,31 +210,6 @@ func validRetention(days float64) bool {
 		return true
 	}
 	return days >= 31 && days <= 713 && math.Mod(days, 31) == 0
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func containsFloat(list []float64, f float64) bool {
-	for _, x := range list {
-		if x == f {
-			return true
-		}
-	}
-	return false
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
 }
 
 func truncate(s string, n int) string {

@@ -5,6 +5,7 @@
 package subnetgroup
 
 import (
+	"cmp"
 	"sort"
 	"strings"
 
@@ -63,7 +64,7 @@ func LateInitialize(p *v1beta1.SubnetGroupParameters, init v1beta1.SubnetGroupIn
 // CreateInput is the CreateDBSubnetGroup request of a spec: forProvider
 // over initProvider.
 func CreateInput(name string, p v1beta1.SubnetGroupParameters, init v1beta1.SubnetGroupInitParameters, tags map[string]string) *rds.CreateDBSubnetGroupInput {
-	description := firstSet(p.Description, init.Description, aws.String(DefaultDescription))
+	description := cmp.Or(p.Description, init.Description, aws.String(DefaultDescription))
 	subnets := p.SubnetIDs
 	if len(subnets) == 0 {
 		subnets = init.SubnetIDs
@@ -74,15 +75,6 @@ func CreateInput(name string, p v1beta1.SubnetGroupParameters, init v1beta1.Subn
 		SubnetIds:                aws.ToStringSlice(subnets),
 		Tags:                     rdstags.TagList(tags),
 	}
-}
-
-func firstSet(values ...*string) *string {
-	for _, v := range values {
-		if v != nil {
-			return v
-		}
-	}
-	return nil
 }
 
 // Drift is what differs between the spec and the group, and the calls
@@ -124,7 +116,7 @@ func Diff(p v1beta1.SubnetGroupParameters, g types.DBSubnetGroup, observedTags [
 		// ModifyDBSubnetGroup always takes the whole subnet list.
 		d.Modify = &rds.ModifyDBSubnetGroupInput{
 			DBSubnetGroupName:        g.DBSubnetGroupName,
-			DBSubnetGroupDescription: firstSet(p.Description, g.DBSubnetGroupDescription),
+			DBSubnetGroupDescription: cmp.Or(p.Description, g.DBSubnetGroupDescription),
 			SubnetIds:                want,
 		}
 	}

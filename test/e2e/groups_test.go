@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -253,7 +254,7 @@ func TestParameterGroupLifecycle(t *testing.T) {
 	createGroup(t, pg)
 	waitGroupReady(t, pg)
 	want := map[string]string{"log_min_duration_statement": "500", "rds.force_ssl": "1", "shared_buffers": "16384"}
-	if got := userParameters(t, "orders-params"); !mapsEqual(got, want) {
+	if got := userParameters(t, "orders-params"); !maps.Equal(got, want) {
 		t.Errorf("parameters: want %v, got %v", want, got)
 	}
 
@@ -323,99 +324,5 @@ func patchGroup(t *testing.T, o managed, patch string) {
 	t.Helper()
 	if err := env.Kube.Patch(context.Background(), o, client.RawPatch(ktypes.MergePatchType, []byte(patch))); err != nil {
 		t.Fatalf("cannot patch %s: %v", o.GetName(), err)
-	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-// An existing DB parameter group is adopted by name: no create, its
-// description late-initialised, the spec's parameters applied and the
-// others left alone. Values in initProvider are applied at creation only.
-func TestParameterGroupAdoptionAndInitProvider(t *testing.T) {
-	ctx := context.Background()
-	if _, err := env.RDS().CreateDBParameterGroup(ctx, &rds.CreateDBParameterGroupInput{
-		DBParameterGroupName: aws.String("legacy-params"), DBParameterGroupFamily: aws.String("postgres15"), Description: aws.String("Managed by Terraform"),
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.RDS().ModifyDBParameterGroup(ctx, &rds.ModifyDBParameterGroupInput{DBParameterGroupName: aws.String("legacy-params"), Parameters: []types.Parameter{
-		{ParameterName: aws.String("work_mem"), ParameterValue: aws.String("4096"), ApplyMethod: types.ApplyMethodImmediate},
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	adopted := newParameterGroup("adopted-params", param("log_connections", "1", ""))
-	adopted.Spec.ForProvider.Family = aws.String("postgres15")
-	meta.SetExternalName(adopted, "legacy-params")
-	calls := countOver(1, func() {
-		createGroup(t, adopted)
-		waitGroupReady(t, adopted)
-	})
-	if calls["rds:CreateDBParameterGroup"] != 0 {
-		t.Errorf("adoption created a group: %s", harness.Format(calls))
-	}
-	if err := env.Kube.Get(ctx, client.ObjectKeyFromObject(adopted), adopted); err != nil {
-		t.Fatal(err)
-	}
-	if f, d := aws.ToString(adopted.Spec.ForProvider.Family), aws.ToString(adopted.Spec.ForProvider.Description); f != "postgres15" || d != "Managed by Terraform" {
-		t.Errorf("late-initialised family and description: want postgres15 and %q, got %q and %q", "Managed by Terraform", f, d)
-	}
-	if got := userParameters(t, "legacy-params"); got["log_connections"] != "1" || got["work_mem"] != "4096" {
-		t.Errorf("parameters of the adopted group: want the spec's set and the others kept, got %v", got)
-	}
-
-	// initProvider: applied at creation, never enforced afterwards.
-	init := newParameterGroup("init-params")
-	init.Spec.InitProvider.Parameter = []v1beta1.Parameter{param("work_mem", "8192", "")}
-	createGroup(t, init)
-	waitGroupReady(t, init)
-	if got := userParameters(t, "init-params"); got["work_mem"] != "8192" {
-		t.Fatalf("initProvider parameter at creation: want work_mem=8192, got %v", got)
-	}
-	if _, err := env.RDS().ModifyDBParameterGroup(ctx, &rds.ModifyDBParameterGroupInput{DBParameterGroupName: aws.String("init-params"), Parameters: []types.Parameter{
-		{ParameterName: aws.String("work_mem"), ParameterValue: aws.String("1024"), ApplyMethod: types.ApplyMethodImmediate},
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	calls = countOver(3, nil)
-	if calls["rds:ModifyDBParameterGroup"] != 0 || userParameters(t, "init-params")["work_mem"] != "1024" {
-		t.Errorf("an initProvider parameter was enforced after creation: %s", harness.Format(calls))
-	}
-}
-
-// With managementPolicies [Observe], a SubnetGroup reports an existing
-// group and never changes or deletes it.
-func TestSubnetGroupObserveOnly(t *testing.T) {
-	net := env.NewNetwork(t, harness.Region, "10.13")
-	if _, err := env.RDS().CreateDBSubnetGroup(context.Background(), &rds.CreateDBSubnetGroupInput{
-		DBSubnetGroupName: aws.String("shared-subnets"), DBSubnetGroupDescription: aws.String("owned by the network team"), SubnetIds: net.SubnetIDs,
-	}); err != nil {
-		t.Fatal(err)
-	}
-	sg := newSubnetGroup("observed-subnets", net.SubnetIDs[:1])
-	sg.Spec.ManagementPolicies = xpv2.ManagementPolicies{xpv2.ManagementActionObserve}
-	meta.SetExternalName(sg, "shared-subnets")
-	calls := countOver(3, func() {
-		createGroup(t, sg)
-		waitGroupReady(t, sg)
-		deleteGroupAndWaitGone(t, sg)
-	})
-	if n := mutating(calls); n != 0 {
-		t.Errorf("an observed group was changed: %s", harness.Format(calls))
-	}
-	if g := describeSubnetGroup(t, "shared-subnets"); g == nil || len(g.Subnets) != 2 {
-		t.Error("the observed group was deleted or changed")
-	}
-	if aws.ToString(sg.Status.AtProvider.Description) != "owned by the network team" {
-		t.Errorf("atProvider of an observed group: %+v", sg.Status.AtProvider)
 	}
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -114,11 +115,11 @@ func TestInstanceReferencesResolve(t *testing.T) {
 	}
 	harness.Eventually(t, waitTimeout, "forProvider references resolved", func() (bool, string) {
 		got := resolved(getInstance(t, "refs-db").Spec.ForProvider)
-		return mapsEqual(got, wantFor), "got " + strings.Join(pairs(got), " ")
+		return maps.Equal(got, wantFor), "got " + strings.Join(pairs(got), " ")
 	})
 	harness.Eventually(t, waitTimeout, "initProvider references resolved", func() (bool, string) {
 		got := resolvedInit(getInstance(t, "refs-init").Spec.InitProvider)
-		return mapsEqual(got, wantFor), "got " + strings.Join(pairs(got), " ")
+		return maps.Equal(got, wantFor), "got " + strings.Join(pairs(got), " ")
 	})
 	for _, name := range []string{"refs-replica", "refs-init-replica"} {
 		in := waitReadySynced(t, name)
