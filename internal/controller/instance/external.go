@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -64,7 +65,7 @@ type RDSAPI interface {
 type external struct {
 	rds       RDSAPI
 	passwords passwords
-	annotate  func(ctx context.Context, cr *v1beta3.Instance, key, value string) error
+	annotate  func(ctx context.Context, obj metav1.Object, key, value string) error
 	record    event.Recorder
 	now       func() time.Time
 	// kind of the managed resource, for its tags: this kind or its

@@ -2,7 +2,6 @@
 package instance
 
 import (
-	"context"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,7 +9,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
@@ -69,16 +67,10 @@ func newExternal(kube client.Client, providerNamespace string) managedkit.Extern
 		return &external{
 			rds:       s.RDS(),
 			passwords: passwords{kube: kube, namespace: providerNamespace, generatedIn: scope.SecretsNamespace, key: key},
-			annotate: func(ctx context.Context, cr *v1beta3.Instance, k, v string) error {
-				if err := scope.Annotate(ctx, k, v); err != nil {
-					return err
-				}
-				meta.AddAnnotations(cr, map[string]string{k: v})
-				return nil
-			},
-			record: scope.Record,
-			now:    time.Now,
-			kind:   scope.Kind,
+			annotate:  scope.Annotate,
+			record:    scope.Record,
+			now:       time.Now,
+			kind:      scope.Kind,
 		}
 	}
 }

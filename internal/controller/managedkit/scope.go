@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -29,12 +30,25 @@ type Scope struct {
 	Kind Kind
 	// Record records events on the managed resource.
 	Record event.Recorder
-	// Annotate persists an annotation of the managed resource.
-	Annotate func(ctx context.Context, key, value string) error
+	// persist writes an annotation to the managed resource in the API
+	// server.
+	persist func(ctx context.Context, key, value string) error
 	// SecretsNamespace is where the resource's own Secrets live, such as a
 	// password the provider generates for it: the provider's namespace for
 	// a cluster-scoped resource, its own namespace for a namespaced one.
 	SecretsNamespace string
+}
+
+// Annotate persists an annotation of the managed resource, for what an
+// Update must record, and sets it on the object the external client holds
+// (the resource itself, or its cluster form), so that what follows in the
+// reconcile sees it.
+func (s Scope) Annotate(ctx context.Context, obj metav1.Object, key, value string) error {
+	if err := s.persist(ctx, key, value); err != nil {
+		return err
+	}
+	meta.AddAnnotations(obj, map[string]string{key: value})
+	return nil
 }
 
 // ClusterScope is the Scope of a cluster-scoped managed resource.
@@ -42,7 +56,7 @@ func ClusterScope(kube client.Client, k Kind, rec event.Recorder, providerNamesp
 	return Scope{
 		Kind:             k,
 		Record:           rec,
-		Annotate:         func(ctx context.Context, key, value string) error { return Annotate(ctx, kube, mg, key, value) },
+		persist:          func(ctx context.Context, key, value string) error { return Annotate(ctx, kube, mg, key, value) },
 		SecretsNamespace: providerNamespace,
 	}
 }
@@ -85,7 +99,7 @@ func (c *NamespacedConnector[N, L]) Connect(ctx context.Context, mr N) (managed.
 	scope := Scope{
 		Kind:             c.Kind,
 		Record:           redirect{rec: c.Record, to: mr},
-		Annotate:         func(ctx context.Context, key, value string) error { return Annotate(ctx, c.Kube, mr, key, value) },
+		persist:          func(ctx context.Context, key, value string) error { return Annotate(ctx, c.Kube, mr, key, value) },
 		SecretsNamespace: mr.GetNamespace(),
 	}
 	return &namespacedClient[N, L]{inner: c.External(s, scope), newView: c.NewView}, nil

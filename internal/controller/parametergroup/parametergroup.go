@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -86,13 +87,7 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 
 // newExternal builds a ParameterGroup's external client for one reconcile.
 func newExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.ParameterGroup] {
-	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind, annotate: func(ctx context.Context, cr *v1beta1.ParameterGroup, key, value string) error {
-		if err := scope.Annotate(ctx, key, value); err != nil {
-			return err
-		}
-		meta.AddAnnotations(cr, map[string]string{key: value})
-		return nil
-	}}
+	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind, annotate: scope.Annotate}
 }
 
 // RDSAPI is the part of the RDS API this controller calls.
@@ -113,7 +108,7 @@ type external struct {
 	rds      RDSAPI
 	record   event.Recorder
 	kind     managedkit.Kind
-	annotate func(ctx context.Context, cr *v1beta1.ParameterGroup, key, value string) error
+	annotate func(ctx context.Context, obj metav1.Object, key, value string) error
 
 	// What Observe found, for Update.
 	observed *types.DBParameterGroup
