@@ -2,11 +2,8 @@
 package providerconfig
 
 import (
-	"errors"
-
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
@@ -23,27 +20,38 @@ import (
 // configKind is one of the ProviderConfig kinds: what the validator needs
 // to read, name and report on objects of it.
 type configKind struct {
-	kinds  resource.ProviderConfigKinds
-	new    func() client.Object
-	status func(client.Object) *awsv1beta1.ProviderConfigStatus
-	ref    func(reconcile.Request) awsconfig.ConfigRef
+	kinds    resource.ProviderConfigKinds
+	new      func() client.Object
+	newUsage func() client.Object
+	// parts are an object's spec and status, the same types in every kind.
+	parts func(client.Object) (*awsv1beta1.ProviderConfigSpec, *awsv1beta1.ProviderConfigStatus)
+	ref   func(reconcile.Request) awsconfig.ConfigRef
 }
 
+//nolint:forcetypeassert // parts gets objects that new made.
 var configKinds = []configKind{
 	{
 		kinds: resource.ProviderConfigKinds{
 			Config: awsv1beta1.ProviderConfigGroupVersionKind, Usage: awsv1beta1.ProviderConfigUsageGroupVersionKind, UsageList: awsv1beta1.ProviderConfigUsageListGroupVersionKind,
 		},
-		new:    func() client.Object { return &awsv1beta1.ProviderConfig{} },
-		status: func(o client.Object) *awsv1beta1.ProviderConfigStatus { return &o.(*awsv1beta1.ProviderConfig).Status }, //nolint:forcetypeassert // new makes them.
-		ref:    func(r reconcile.Request) awsconfig.ConfigRef { return awsconfig.ConfigRef{Name: r.Name} },
+		new:      func() client.Object { return &awsv1beta1.ProviderConfig{} },
+		newUsage: func() client.Object { return &awsv1beta1.ProviderConfigUsage{} },
+		parts: func(o client.Object) (*awsv1beta1.ProviderConfigSpec, *awsv1beta1.ProviderConfigStatus) {
+			pc := o.(*awsv1beta1.ProviderConfig)
+			return &pc.Spec, &pc.Status
+		},
+		ref: func(r reconcile.Request) awsconfig.ConfigRef { return awsconfig.ConfigRef{Name: r.Name} },
 	},
 	{
 		kinds: resource.ProviderConfigKinds{
 			Config: awsmv1beta1.ProviderConfigGroupVersionKind, Usage: awsmv1beta1.ProviderConfigUsageGroupVersionKind, UsageList: awsmv1beta1.ProviderConfigUsageListGroupVersionKind,
 		},
-		new:    func() client.Object { return &awsmv1beta1.ProviderConfig{} },
-		status: func(o client.Object) *awsv1beta1.ProviderConfigStatus { return &o.(*awsmv1beta1.ProviderConfig).Status }, //nolint:forcetypeassert // new makes them.
+		new:      func() client.Object { return &awsmv1beta1.ProviderConfig{} },
+		newUsage: func() client.Object { return &awsmv1beta1.ProviderConfigUsage{} },
+		parts: func(o client.Object) (*awsv1beta1.ProviderConfigSpec, *awsv1beta1.ProviderConfigStatus) {
+			pc := o.(*awsmv1beta1.ProviderConfig)
+			return &pc.Spec, &pc.Status
+		},
 		ref: func(r reconcile.Request) awsconfig.ConfigRef {
 			return awsconfig.ConfigRef{Kind: awsmv1beta1.ProviderConfigKind, Namespace: r.Namespace, Name: r.Name}
 		},
@@ -52,10 +60,12 @@ var configKinds = []configKind{
 		kinds: resource.ProviderConfigKinds{
 			Config: awsmv1beta1.ClusterProviderConfigGroupVersionKind, Usage: awsmv1beta1.ProviderConfigUsageGroupVersionKind, UsageList: awsmv1beta1.ProviderConfigUsageListGroupVersionKind,
 		},
-		new: func() client.Object { return &awsmv1beta1.ClusterProviderConfig{} },
-		status: func(o client.Object) *awsv1beta1.ProviderConfigStatus {
-			return &o.(*awsmv1beta1.ClusterProviderConfig).Status
-		}, //nolint:forcetypeassert // new makes them.
+		new:      func() client.Object { return &awsmv1beta1.ClusterProviderConfig{} },
+		newUsage: func() client.Object { return &awsmv1beta1.ProviderConfigUsage{} },
+		parts: func(o client.Object) (*awsv1beta1.ProviderConfigSpec, *awsv1beta1.ProviderConfigStatus) {
+			pc := o.(*awsmv1beta1.ClusterProviderConfig)
+			return &pc.Spec, &pc.Status
+		},
 		ref: func(r reconcile.Request) awsconfig.ConfigRef {
 			return awsconfig.ConfigRef{Kind: awsmv1beta1.ClusterProviderConfigKind, Name: r.Name}
 		},
@@ -73,20 +83,11 @@ func Setup(mgr ctrl.Manager, o controller.Options, sessions *awsconfig.Resolver)
 		r := providerconfig.NewReconciler(mgr, k.kinds,
 			providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
 			providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))))
-		u, err := mgr.GetScheme().New(k.kinds.Usage)
-		if err != nil {
-			return err
-		}
-		usageObj, ok := u.(client.Object)
-		if !ok {
-			return errors.New("ProviderConfigUsage is not an object")
-		}
-		var handler handler.EventHandler = &resource.EnqueueRequestForProviderConfig{}
-		err = ctrl.NewControllerManagedBy(mgr).
+		err := ctrl.NewControllerManagedBy(mgr).
 			Named(name).
 			WithOptions(o.ForControllerRuntime()).
 			For(k.new()).
-			Watches(usageObj, handler).
+			Watches(k.newUsage(), &resource.EnqueueRequestForProviderConfig{}).
 			Complete(ratelimiter.NewReconciler(name, &validator{usage: r, kube: mgr.GetClient(), sessions: sessions, kind: k}, o.GlobalRateLimiter))
 		if err != nil {
 			return err

@@ -2,10 +2,7 @@ package providerconfig
 
 import (
 	"context"
-	"errors"
 	"regexp"
-
-	"github.com/aws/smithy-go"
 
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -17,6 +14,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 )
 
 // Credential validation condition of a ProviderConfig.
@@ -52,12 +50,13 @@ func (v *validator) Reconcile(ctx context.Context, req reconcile.Request) (recon
 	if err != nil || pc.GetDeletionTimestamp() != nil {
 		return res, err
 	}
-	cond, account := v.validate(ctx, ref, pc.GetGeneration())
+	spec, _ := v.kind.parts(pc)
+	cond, account := v.validate(ctx, ref, pc.GetGeneration(), spec.SkipCredsValidation)
 	return res, retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		if err := v.kube.Get(ctx, req.NamespacedName, pc); err != nil {
 			return client.IgnoreNotFound(err)
 		}
-		status := v.kind.status(pc)
+		_, status := v.kind.parts(pc)
 		old := status.GetCondition(TypeCredentialsValid)
 		if old.Equal(cond) && status.AccountID == account {
 			return nil
@@ -72,18 +71,14 @@ func (v *validator) Reconcile(ctx context.Context, req reconcile.Request) (recon
 	})
 }
 
-func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, generation int64) (xpv2.Condition, string) {
+func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, generation int64, skipped bool) (xpv2.Condition, string) {
 	c := xpv2.Condition{Type: TypeCredentialsValid, LastTransitionTime: metav1.Now(), ObservedGeneration: generation}
-	spec, err := awsconfig.ProviderConfigSpec(ctx, v.kube, ref)
-	if err != nil {
-		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, err.Error()
-		return c, ""
-	}
 	// Credentials work in one partition only: check them in the partitions
 	// of the regions the ProviderConfig is used in first, and fall back to
 	// the others only while STS does not recognise them, so that valid
 	// China or GovCloud credentials are not reported invalid.
 	var s awsconfig.Session
+	var err error
 	partition := ""
 	for _, region := range awsconfig.CheckRegions(v.sessions.RegionsOf(ref)) {
 		if s, err = v.sessions.ResolveRef(ctx, ref, region); err == nil || !unrecognised(err) {
@@ -94,7 +89,7 @@ func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, gener
 	switch {
 	case err != nil:
 		c.Status, c.Reason, c.Message = corev1.ConditionFalse, ReasonInvalid, stable(err.Error())
-	case spec.Spec.SkipCredsValidation:
+	case skipped:
 		c.Status, c.Reason, c.Message = corev1.ConditionUnknown, ReasonSkipped, "skip_credentials_validation is set"
 	default:
 		c.Status, c.Reason = corev1.ConditionTrue, ReasonValidated
@@ -110,8 +105,8 @@ func (v *validator) validate(ctx context.Context, ref awsconfig.ConfigRef, gener
 // unrecognised reports whether STS did not recognise credentials, as STS of
 // another partition answers.
 func unrecognised(err error) bool {
-	var ae smithy.APIError
-	return errors.As(err, &ae) && (ae.ErrorCode() == "InvalidClientTokenId" || ae.ErrorCode() == "UnrecognizedClientException")
+	code := managedkit.ErrorCode(err)
+	return code == "InvalidClientTokenId" || code == "UnrecognizedClientException"
 }
 
 // requestID matches the request IDs AWS errors carry.
