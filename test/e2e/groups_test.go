@@ -24,7 +24,8 @@ import (
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
-// managed is a SubnetGroup or ParameterGroup as the tests handle it.
+// managed is a managed resource the tests handle by its interface: a
+// SubnetGroup, a ParameterGroup, or a namespaced kind.
 type managed interface {
 	client.Object
 	GetCondition(xpv2.ConditionType) xpv2.Condition
@@ -52,20 +53,21 @@ func param(name, value, method string) v1beta1.Parameter {
 	return p
 }
 
-// createGroup creates a SubnetGroup or ParameterGroup and deletes it when
-// the test ends.
-func createGroup(t *testing.T, o managed) {
+// createManaged creates a managed resource (a group, or a namespaced
+// kind) and, when the test ends, checks that no secret leaked and deletes
+// it.
+func createManaged(t *testing.T, o managed) {
 	t.Helper()
 	if err := env.Kube.Create(context.Background(), o); err != nil {
-		t.Fatalf("cannot create %s: %v", o.GetName(), err)
+		t.Fatalf("cannot create %s: %v", client.ObjectKeyFromObject(o), err)
 	}
 	t.Cleanup(func() {
 		env.CheckNoSecretsLeaked(t)
-		deleteGroupAndWaitGone(t, o)
+		deleteManagedAndWaitGone(t, o)
 	})
 }
 
-func deleteGroupAndWaitGone(t *testing.T, o managed) {
+func deleteManagedAndWaitGone(t *testing.T, o managed) {
 	t.Helper()
 	if err := env.Kube.Delete(context.Background(), o); client.IgnoreNotFound(err) != nil {
 		t.Fatal(err)
@@ -148,7 +150,7 @@ func TestSubnetGroupLifecycle(t *testing.T) {
 	net := env.NewNetwork(t, harness.Region, "10.11")
 	sg := newSubnetGroup("orders-subnets", net.SubnetIDs)
 	sg.Spec.ForProvider.Tags = map[string]*string{"team": aws.String("orders")}
-	createGroup(t, sg)
+	createManaged(t, sg)
 	waitGroupReady(t, sg)
 
 	g := describeSubnetGroup(t, "orders-subnets")
@@ -194,7 +196,7 @@ func TestSubnetGroupLifecycle(t *testing.T) {
 			"description and subnets as the spec says"
 	})
 
-	deleteGroupAndWaitGone(t, sg)
+	deleteManagedAndWaitGone(t, sg)
 	if describeSubnetGroup(t, "orders-subnets") != nil {
 		t.Error("the DB subnet group is still in AWS after its SubnetGroup was deleted")
 	}
@@ -224,7 +226,7 @@ func TestSubnetGroupAdoption(t *testing.T) {
 	sg := newSubnetGroup("adopted", nil)
 	meta.SetExternalName(sg, "legacy-subnets")
 	calls := countOver(1, func() {
-		createGroup(t, sg)
+		createManaged(t, sg)
 		waitGroupReady(t, sg)
 	})
 	if calls["rds:CreateDBSubnetGroup"] != 0 || calls["rds:ModifyDBSubnetGroup"] != 0 {
@@ -251,7 +253,7 @@ func TestParameterGroupLifecycle(t *testing.T) {
 		param("log_min_duration_statement", "500", ""),
 		param("rds.force_ssl", "1", "immediate"),
 		param("shared_buffers", "16384", "pending-reboot"))
-	createGroup(t, pg)
+	createManaged(t, pg)
 	waitGroupReady(t, pg)
 	want := map[string]string{"log_min_duration_statement": "500", "rds.force_ssl": "1", "shared_buffers": "16384"}
 	if got := userParameters(t, "orders-params"); !maps.Equal(got, want) {
@@ -301,7 +303,7 @@ func TestParameterGroupLifecycle(t *testing.T) {
 	patchGroup(t, pg, `{"spec":{"forProvider":{"family":"postgres16"}}}`)
 	waitGroup(t, pg, managedkit.TypeCannotApply, corev1.ConditionFalse, "")
 
-	deleteGroupAndWaitGone(t, pg)
+	deleteManagedAndWaitGone(t, pg)
 	if _, err := env.RDS().DescribeDBParameterGroups(context.Background(), &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String("orders-params")}); err == nil {
 		t.Error("the DB parameter group is still in AWS after its ParameterGroup was deleted")
 	}
@@ -311,7 +313,7 @@ func TestParameterGroupLifecycle(t *testing.T) {
 // refusal shows on the resource, and nothing else changes.
 func TestParameterGroupStaticParameterNeedsPendingReboot(t *testing.T) {
 	pg := newParameterGroup("static-params", param("max_connections", "200", ""))
-	createGroup(t, pg)
+	createManaged(t, pg)
 	waitGroup(t, pg, xpv2.TypeSynced, corev1.ConditionFalse, "cannot use immediate apply method for static parameter max_connections")
 	patchGroup(t, pg, `{"spec":{"forProvider":{"parameter":[{"name":"max_connections","value":"200","applyMethod":"pending-reboot"}]}}}`)
 	harness.Eventually(t, waitTimeout, "static parameter set", func() (bool, string) {

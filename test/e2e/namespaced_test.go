@@ -68,19 +68,6 @@ func newNamespacedInstance(ns, name, configKind, configName string) *nsv1beta1.I
 	return in
 }
 
-// createNamespaced creates a namespaced managed resource and, when the
-// test ends, checks that no secret leaked and deletes it.
-func createNamespaced(t *testing.T, o managed) {
-	t.Helper()
-	if err := env.Kube.Create(context.Background(), o); err != nil {
-		t.Fatalf("cannot create %s/%s: %v", o.GetNamespace(), o.GetName(), err)
-	}
-	t.Cleanup(func() {
-		env.CheckNoSecretsLeaked(t)
-		deleteGroupAndWaitGone(t, o)
-	})
-}
-
 // A namespaced Instance, with its namespace's ProviderConfig or with a
 // ClusterProviderConfig, goes through its whole life: its database is
 // created, with the password the provider generates kept in the
@@ -99,7 +86,7 @@ func TestNamespacedInstanceLifecycle(t *testing.T) {
 			in.Spec.ForProvider.PasswordSecretRef = &xpv2.LocalSecretKeySelector{LocalSecretReference: xpv2.LocalSecretReference{Name: tc.name + "-password"}, Key: "password"}
 			in.Spec.WriteConnectionSecretToReference = &xpv2.LocalSecretReference{Name: tc.name + "-conn"}
 			in.Spec.ForProvider.Tags = map[string]*string{"team": aws.String("a")}
-			createNamespaced(t, in)
+			createManaged(t, in)
 			waitGroupReady(t, in)
 
 			db := describe(t, tc.name)
@@ -176,7 +163,7 @@ func TestNamespacedInstanceLifecycle(t *testing.T) {
 				t.Errorf("steady state: want no mutating call, got %s", harness.Format(steady))
 			}
 
-			deleteGroupAndWaitGone(t, in)
+			deleteManagedAndWaitGone(t, in)
 			if describe(t, tc.name) != nil {
 				t.Error("the database is still in AWS")
 			}
@@ -203,7 +190,7 @@ func TestNamespacedInstanceStaysInItsNamespace(t *testing.T) {
 	if err := env.Kube.Create(ctx, group); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { deleteGroupAndWaitGone(t, group) })
+	t.Cleanup(func() { deleteManagedAndWaitGone(t, group) })
 
 	// team-c has a ProviderConfig copied from a legacy one, naming the
 	// provider's credentials Secret, and no Secret of its own.
@@ -222,7 +209,7 @@ func TestNamespacedInstanceStaysInItsNamespace(t *testing.T) {
 
 	calls := countOver(1, func() {
 		for _, in := range []*nsv1beta1.Instance{readsOtherSecret, usesOtherConfig, refersToOther, borrowsCredentials} {
-			createNamespaced(t, in)
+			createManaged(t, in)
 		}
 		waitGroup(t, borrowsCredentials, xpv2.TypeSynced, corev1.ConditionFalse, fmt.Sprintf(`%s/%s`, "team-c", harness.CredentialsSecretName))
 		waitGroup(t, readsOtherSecret, xpv2.TypeSynced, corev1.ConditionFalse, `"b-password" not found`)
@@ -258,7 +245,7 @@ func TestNamespacedReferencesResolve(t *testing.T) {
 	sg.Spec.ProviderConfigReference = &xpv2.ProviderConfigReference{Kind: awsmv1beta1.ProviderConfigKind, Name: "team-d"}
 	sg.Spec.ForProvider.Region = aws.String(harness.Region)
 	sg.Spec.ForProvider.SubnetIDs = aws.StringSlice(net.SubnetIDs)
-	createNamespaced(t, sg)
+	createManaged(t, sg)
 	waitGroupReady(t, sg)
 
 	in := newNamespacedInstance("team-d", "team-d-db", awsmv1beta1.ProviderConfigKind, "team-d")
@@ -266,7 +253,7 @@ func TestNamespacedReferencesResolve(t *testing.T) {
 	in.Spec.ForProvider.VPCSecurityGroupIDSelector = &xpv2.NamespacedSelector{MatchLabels: map[string]string{"role": "database"}}
 	in.Spec.ForProvider.StorageEncrypted = aws.Bool(true)
 	in.Spec.InitProvider.KMSKeyIDRef = &xpv2.NamespacedReference{Name: "data-key", Namespace: "team-d"}
-	createNamespaced(t, in)
+	createManaged(t, in)
 	waitGroupReady(t, in)
 
 	if err := env.Kube.Get(context.Background(), client.ObjectKeyFromObject(in), in); err != nil {

@@ -58,10 +58,10 @@ func TestInstanceReferencesResolve(t *testing.T) {
 
 	sg := newSubnetGroup("refs-subnets", nil)
 	sg.Spec.ForProvider.SubnetIDSelector = &xpv2.Selector{MatchLabels: map[string]string{"tier": "private"}}
-	createGroup(t, sg)
+	createManaged(t, sg)
 	pg := newParameterGroup("refs-params", param("log_connections", "1", ""))
 	pg.SetLabels(map[string]string{"app": "orders"})
-	createGroup(t, pg)
+	createManaged(t, pg)
 	waitGroupReady(t, sg)
 	waitGroupReady(t, pg)
 	if got := subnetsOf(describeSubnetGroup(t, "refs-subnets")); len(got) != 2 {
@@ -228,8 +228,8 @@ func TestGroupsInUseWaitForTheirDatabase(t *testing.T) {
 	net := env.NewNetwork(t, harness.Region, "10.31")
 	sg := newSubnetGroup("inuse-subnets", net.SubnetIDs)
 	pg := newParameterGroup("inuse-params", param("log_connections", "1", ""))
-	createGroup(t, sg)
-	createGroup(t, pg)
+	createManaged(t, sg)
+	createManaged(t, pg)
 	waitGroupReady(t, sg)
 	waitGroupReady(t, pg)
 	db := newInstance("inuse-db", providerConfigName)
@@ -280,7 +280,7 @@ func TestGroupsInUseWaitForTheirDatabase(t *testing.T) {
 // that use the group, which are not rebooted.
 func TestStaticParameterChangeWaitsForReboot(t *testing.T) {
 	pg := newParameterGroup("reboot-params", param("shared_buffers", "16384", "pending-reboot"))
-	createGroup(t, pg)
+	createManaged(t, pg)
 	waitGroupReady(t, pg)
 	db := newInstance("reboot-db", providerConfigName)
 	db.Spec.ForProvider.ParameterGroupName = aws.String("reboot-params")
