@@ -317,49 +317,12 @@ func describe(t *testing.T, id string) *rdstypes.DBInstance {
 // the example claim's composite into the expected Instance: a fast guard
 // against Composition mistakes.
 func TestRender(t *testing.T) {
-	dir := t.TempDir()
-	port, err := harness.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn, err := harness.StartProcess("function-insecure", dir, nil, filepath.Join(assets, functionName), "--insecure", fmt.Sprintf("--address=127.0.0.1:%d", port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(fn.Stop)
-
-	functions := readObjects(t, "examples/composition/function.yaml")[0]
-	functions.SetAnnotations(map[string]string{
-		"render.crossplane.io/runtime":                    "Development",
-		"render.crossplane.io/runtime-development-target": fmt.Sprintf("127.0.0.1:%d", port),
-	})
-	fnJSON, err := functions.MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
 	xr := `{"apiVersion":"database.example.org/v1alpha1","kind":"XPostgreSQLInstance","metadata":{"name":"orders-db-x7k2p"},` +
 		`"spec":{"parameters":{"size":"small","storageGB":20,"engineVersion":"16","deletionPolicy":"Delete","network":"orders-vpc"}}}`
-	for name, body := range map[string]string{"functions.yaml": string(fnJSON), "xr.yaml": xr} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// --crossplane-binary runs the render engine from our Crossplane build
-	// instead of a Docker image.
-	cmd := exec.Command(filepath.Join(assets, "crossplane-cli"), "render", "--crossplane-binary="+filepath.Join(assets, "crossplane"), filepath.Join(dir, "xr.yaml"),
-		filepath.Join(env.Root, "examples/composition/composition.yaml"), filepath.Join(dir, "functions.yaml"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("crossplane render: %v\n%s\nfunction log:\n%s", err, stderr.String(), fn.Log())
-	}
+	objs, stdout := render(t, "examples/composition/composition.yaml", []byte(xr))
 	var rendered *v1beta3.Instance
 	var subnetGroup *groupsv1beta1.SubnetGroup
 	var parameterGroup *groupsv1beta1.ParameterGroup
-	objs, err := harness.DecodeObjects(&stdout)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, u := range objs {
 		var into any
 		switch u.GetKind() {
@@ -381,7 +344,7 @@ func TestRender(t *testing.T) {
 		}
 	}
 	if rendered == nil || subnetGroup == nil || parameterGroup == nil {
-		t.Fatalf("crossplane render produced no Instance, SubnetGroup or ParameterGroup:\n%s", stdout.String())
+		t.Fatalf("crossplane render produced no Instance, SubnetGroup or ParameterGroup:\n%s", stdout)
 	}
 	if sel := subnetGroup.Spec.ForProvider.SubnetIDSelector; sel == nil || sel.MatchLabels["network"] != "orders-vpc" || sel.MatchLabels["tier"] != "private" {
 		t.Errorf("rendered SubnetGroup selects subnets by %+v, want network=orders-vpc, tier=private", sel)
@@ -571,46 +534,12 @@ func TestNamespacedCompositeLifecycle(t *testing.T) {
 // ParameterGroup, and an Instance selecting both, with its Secrets named
 // after the composite.
 func TestRenderNamespaced(t *testing.T) {
-	dir := t.TempDir()
-	port, err := harness.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fn, err := harness.StartProcess("function-insecure-v2", dir, nil, filepath.Join(assets, functionName), "--insecure", fmt.Sprintf("--address=127.0.0.1:%d", port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(fn.Stop)
-	functions := readObjects(t, "examples/composition/function.yaml")[0]
-	functions.SetAnnotations(map[string]string{
-		"render.crossplane.io/runtime":                    "Development",
-		"render.crossplane.io/runtime-development-target": fmt.Sprintf("127.0.0.1:%d", port),
-	})
-	fnJSON, err := functions.MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
 	xr := readObjects(t, "examples/composition-v2/postgresql.yaml")[0]
 	xrJSON, err := xr.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, body := range map[string][]byte{"functions.yaml": fnJSON, "xr.yaml": xrJSON} {
-		if err := os.WriteFile(filepath.Join(dir, name), body, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cmd := exec.Command(filepath.Join(assets, "crossplane-cli"), "render", "--crossplane-binary="+filepath.Join(assets, "crossplane"), filepath.Join(dir, "xr.yaml"),
-		filepath.Join(env.Root, "examples/composition-v2/composition.yaml"), filepath.Join(dir, "functions.yaml"))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("crossplane render: %v\n%s\nfunction log:\n%s", err, stderr.String(), fn.Log())
-	}
-	objs, err := harness.DecodeObjects(&stdout)
-	if err != nil {
-		t.Fatal(err)
-	}
+	objs, stdout := render(t, "examples/composition-v2/composition.yaml", xrJSON)
 	kinds := map[string]*unstructured.Unstructured{}
 	for _, u := range objs {
 		if u.GetAPIVersion() == "rds.aws.m.upbound.io/v1beta1" {
@@ -619,7 +548,7 @@ func TestRenderNamespaced(t *testing.T) {
 	}
 	for _, k := range []string{"SubnetGroup", "ParameterGroup", "Instance"} {
 		if kinds[k] == nil {
-			t.Fatalf("crossplane render produced no namespaced %s:\n%s", k, stdout.String())
+			t.Fatalf("crossplane render produced no namespaced %s:\n%s", k, stdout)
 		}
 	}
 	subnets, _, _ := unstructured.NestedStringSlice(kinds["SubnetGroup"].Object, "spec", "forProvider", "subnetIds")
@@ -636,4 +565,51 @@ func TestRenderNamespaced(t *testing.T) {
 	if got := fmt.Sprint(class, " ", conn, " ", pw, " ", sel, " ", pcKind); got != "db.t3.micro invoices-connection invoices-master-password true ProviderConfig" {
 		t.Errorf("rendered Instance: got %q", got)
 	}
+}
+
+// render runs `crossplane render` of a composite (JSON) through a
+// Composition of the repository, with function-patch-and-transform run
+// locally in its Development runtime and the render engine from our
+// Crossplane build (--crossplane-binary) instead of a Docker image. It
+// returns the rendered objects and the output.
+func render(t *testing.T, composition string, xr []byte) ([]*unstructured.Unstructured, string) {
+	t.Helper()
+	dir := t.TempDir()
+	port, err := harness.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn, err := harness.StartProcess("function-insecure", dir, nil, filepath.Join(assets, functionName), "--insecure", fmt.Sprintf("--address=127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(fn.Stop)
+
+	functions := readObjects(t, "examples/composition/function.yaml")[0]
+	functions.SetAnnotations(map[string]string{
+		"render.crossplane.io/runtime":                    "Development",
+		"render.crossplane.io/runtime-development-target": fmt.Sprintf("127.0.0.1:%d", port),
+	})
+	fnJSON, err := functions.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"functions.yaml": fnJSON, "xr.yaml": xr} {
+		if err := os.WriteFile(filepath.Join(dir, name), body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(filepath.Join(assets, "crossplane-cli"), "render", "--crossplane-binary="+filepath.Join(assets, "crossplane"), filepath.Join(dir, "xr.yaml"),
+		filepath.Join(env.Root, composition), filepath.Join(dir, "functions.yaml"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("crossplane render: %v\n%s\nfunction log:\n%s", err, stderr.String(), fn.Log())
+	}
+	out := stdout.String()
+	objs, err := harness.DecodeObjects(&stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objs, out
 }
