@@ -2,11 +2,11 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -159,31 +159,15 @@ func validManifest(t *testing.T, name string) *unstructured.Unstructured {
 	return u
 }
 
-// mergePatch applies a JSON merge patch to an object.
+// mergePatch applies a JSON merge patch (RFC 7386) to an object.
 func mergePatch(u *unstructured.Unstructured, patch string) error {
-	var p map[string]any
-	if err := json.Unmarshal([]byte(patch), &p); err != nil {
+	doc, err := u.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	patched, err := jsonpatch.MergePatch(doc, []byte(patch))
+	if err != nil {
 		return fmt.Errorf("patch: %w", err)
 	}
-	merge(u.Object, p)
-	return nil
-}
-
-func merge(dst, patch map[string]any) {
-	for k, v := range patch {
-		if v == nil {
-			delete(dst, k)
-			continue
-		}
-		if pm, ok := v.(map[string]any); ok {
-			dm, ok := dst[k].(map[string]any)
-			if !ok {
-				dm = map[string]any{}
-				dst[k] = dm
-			}
-			merge(dm, pm)
-			continue
-		}
-		dst[k] = v
-	}
+	return u.UnmarshalJSON(patched)
 }
