@@ -53,7 +53,7 @@ func TestParseFlagsDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := settings{
-		syncInterval: time.Hour, pollInterval: time.Minute, pollStateMetric: time.Minute, maxReconcileRate: 10,
+		syncInterval: time.Hour, pollInterval: time.Minute, pollStateMetric: time.Minute, maxReconcileRate: 100,
 		managementPolicy: true, metricsAddr: ":8080", healthAddr: ":8081", namespace: "crossplane-system",
 		webhookPort: 9443, certsDir: "/tls/server",
 	}

@@ -63,8 +63,14 @@ type Session struct {
 	// account lookup is skipped.
 	AccountID string
 
+	// ID names the Session: its credentials (the ProviderConfig version
+	// and the Secrets read) and region. Sessions with one ID see the same
+	// DB instances.
+	ID string
+
 	endpoints map[string]string // service ID -> URL
 	signing   signingOverride   // applies where an endpoint is overridden
+	budget    *budget           // RDS's request budget of the account and region
 }
 
 // signingOverride replaces the SigV4 signing name and region the SDK derives
@@ -106,6 +112,9 @@ func (s Session) RDS() *rds.Client {
 		if o.BaseEndpoint = s.endpointFor(ServiceRDS); o.BaseEndpoint != nil {
 			o.APIOptions = append(o.APIOptions, s.signing.apiOptions()...)
 		}
+		if s.budget != nil {
+			o.APIOptions = append(o.APIOptions, s.budget.paced)
+		}
 	})
 }
 
@@ -140,6 +149,7 @@ type Resolver struct {
 	sessions map[sessionKey]Session
 	creds    map[credentialsKey]validatedCredentials
 	retryers map[string]aws.Retryer
+	budgets  map[string]*budget
 	// uids are the ProviderConfigs cached, by name.
 	uids   map[string]types.UID
 	builds singleflight.Group
@@ -150,7 +160,7 @@ type Resolver struct {
 func NewResolver(kube client.Client, observer CallObserver) *Resolver {
 	return &Resolver{
 		kube: kube, observer: observer,
-		sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, retryers: map[string]aws.Retryer{}, uids: map[string]types.UID{},
+		sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, retryers: map[string]aws.Retryer{}, budgets: map[string]*budget{}, uids: map[string]types.UID{},
 	}
 }
 
@@ -329,9 +339,9 @@ func (r *Resolver) ResolveRef(ctx context.Context, ref ConfigRef, region string)
 			return Session{}, err
 		}
 		cfg.Credentials = vc.provider
-		retryer := r.retryerFor(vc.accountID, string(pc.UID), region)
+		retryer, budget := r.pacingFor(vc.accountID, string(pc.UID), region)
 		cfg.Retryer = func() aws.Retryer { return retryer }
-		s := Session{Config: cfg, AccountID: vc.accountID, endpoints: endpoints, signing: signing}
+		s := Session{Config: cfg, AccountID: vc.accountID, ID: fmt.Sprintf("%s/%d/%s/%s", ck.config, ck.generation, ck.secrets, region), endpoints: endpoints, signing: signing, budget: budget}
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		if r.uids[pc.Name] != pc.UID {
@@ -380,14 +390,16 @@ func (r *Resolver) RegionsOf(ref ConfigRef) []string {
 	return out
 }
 
-// retryerFor returns the retryer of an account and region, made once and
-// shared by every client of them. RDS throttles per account and region,
-// so the adaptive retryer's client-side rate, which slows down when AWS
-// answers Throttling, must be one for all of them, and must outlive a
-// reconcile. Without an account (validation skipped), the ProviderConfig
-// stands for it. Throttled attempts draw on no retry quota: they are paced
-// and retried, not surfaced.
-func (r *Resolver) retryerFor(account, providerConfigUID, region string) aws.Retryer {
+// pacingFor returns the retryer and the RDS request budget of an account
+// and region, made once and shared by every client of them. RDS throttles
+// per account and region, so the budget, which paces calls to AWS's token
+// bucket, and the adaptive retryer's client-side rate, which slows down
+// when AWS answers Throttling anyway (other callers share the bucket),
+// must be one for all of them, and must outlive a reconcile. Without an
+// account (validation skipped), the ProviderConfig stands for it.
+// Throttled attempts draw on no retry quota: they are paced and retried,
+// not surfaced.
+func (r *Resolver) pacingFor(account, providerConfigUID, region string) (aws.Retryer, *budget) {
 	key := "account/" + account + "/" + region
 	if account == "" {
 		key = "providerconfig/" + providerConfigUID + "/" + region
@@ -395,7 +407,7 @@ func (r *Resolver) retryerFor(account, providerConfigUID, region string) aws.Ret
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if rt, ok := r.retryers[key]; ok {
-		return rt
+		return rt, r.budgets[key]
 	}
 	rt := retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
@@ -404,13 +416,13 @@ func (r *Resolver) retryerFor(account, providerConfigUID, region string) aws.Ret
 			so.RateLimiter = ratelimit.None
 		})
 	})
-	r.retryers[key] = rt
-	return rt
+	r.retryers[key], r.budgets[key] = rt, newBudget(rdsBurst, rdsRate)
+	return rt, r.budgets[key]
 }
 
 // loadConfig returns the SDK configuration of a region: the metadata
 // service switch and call counting. The retryer is set once the account is
-// known (retryerFor).
+// known (pacingFor).
 func (r *Resolver) loadConfig(ctx context.Context, pc *awsv1beta1.ProviderConfig, region string) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),

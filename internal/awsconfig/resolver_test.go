@@ -140,22 +140,31 @@ func TestDynamicEndpointReachesServiceHost(t *testing.T) {
 	}
 }
 
-// One retryer (with its adaptive client-side rate) per account and region,
-// whatever the ProviderConfig; without an account, per ProviderConfig.
-func TestRetryerSharedPerAccountAndRegion(t *testing.T) {
+// One retryer (with its adaptive client-side rate) and one request budget
+// per account and region, whatever the ProviderConfig; without an account,
+// per ProviderConfig.
+func TestPacingSharedPerAccountAndRegion(t *testing.T) {
 	r := NewResolver(nil, nil)
-	a := r.retryerFor("123456789012", "pc-1", "eu-west-1")
-	if r.retryerFor("123456789012", "pc-2", "eu-west-1") != a {
-		t.Error("two ProviderConfigs of one account and region got different retryers")
+	type pacing struct {
+		retryer aws.Retryer
+		budget  *budget
 	}
-	if r.retryerFor("123456789012", "pc-1", "us-east-1") == a {
-		t.Error("two regions share a retryer, though AWS throttles them apart")
+	of := func(account, pc, region string) pacing {
+		rt, b := r.pacingFor(account, pc, region)
+		return pacing{rt, b}
 	}
-	if r.retryerFor("", "pc-1", "eu-west-1") == r.retryerFor("", "pc-2", "eu-west-1") {
-		t.Error("without accounts, two ProviderConfigs share a retryer")
+	a := of("123456789012", "pc-1", "eu-west-1")
+	if of("123456789012", "pc-2", "eu-west-1") != a {
+		t.Error("two ProviderConfigs of one account and region got different retryers or budgets")
 	}
-	if r.retryerFor("", "pc-1", "eu-west-1") != r.retryerFor("", "pc-1", "eu-west-1") {
-		t.Error("the retryer is rebuilt for each use")
+	if b := of("123456789012", "pc-1", "us-east-1"); b.retryer == a.retryer || b.budget == a.budget {
+		t.Error("two regions share a retryer or budget, though AWS throttles them apart")
+	}
+	if b, c := of("", "pc-1", "eu-west-1"), of("", "pc-2", "eu-west-1"); b.retryer == c.retryer || b.budget == c.budget {
+		t.Error("without accounts, two ProviderConfigs share a retryer or budget")
+	}
+	if of("", "pc-1", "eu-west-1") != of("", "pc-1", "eu-west-1") {
+		t.Error("the retryer or budget is rebuilt for each use")
 	}
 }
 

@@ -1,22 +1,34 @@
-// Package bench measures the provider against the real parts the tests use:
-// how fast a batch of Instances becomes Ready, and what it costs in AWS
-// calls and provider memory. Run it with `make bench`.
+// Package bench measures the provider binary at fleet scale, from outside,
+// against the stricter test bed with AWS's API throttling on: how fast a
+// fleet of Instances becomes Ready and goes away, what observing it costs
+// in AWS calls, how fast out-of-band drift is corrected, and the memory
+// and CPU of the provider process. Run it with `make bench` (BENCH_N sets
+// the fleet's size, 100 by default).
 package bench
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
-	"runtime"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	corev1 "k8s.io/api/core/v1"
-	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
@@ -24,111 +36,460 @@ import (
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
-const batch = 50
-
-var env *harness.Env
+const (
+	poll = time.Minute
+	// AWS's RDS request budget per account and region, which the bed
+	// enforces here: the floor of any create or delete of the fleet.
+	burst, rate = 300, 12
+	// steadyPolls is how many poll intervals the steady state is measured.
+	steadyPolls = 2
+	label       = "bench.provider-rds.io/fleet"
+)
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	// Only benchmarks live here: without -bench there is nothing to start.
-	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
-		os.Exit(m.Run())
-	}
-	os.Exit(run(m))
+	os.Exit(m.Run())
 }
 
-func run(m *testing.M) int {
-	ctx := context.Background()
-	var err error
-	if env, err = harness.Start(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		return 1
+// fleetSize is BENCH_N, 100 by default.
+func fleetSize(b *testing.B) int {
+	n := 100
+	if v := os.Getenv("BENCH_N"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			b.Fatalf("BENCH_N=%q is not a positive number", v)
+		}
 	}
-	defer env.Stop()
+	return n
+}
+
+// A result is one measured figure beside its goal.
+type result struct {
+	metric, unit  string
+	got, goal     float64
+	atMost, known bool
+	note          string
+}
+
+func (r result) met() bool {
+	if r.atMost {
+		return r.got <= r.goal
+	}
+	return r.got >= r.goal
+}
+
+// BenchmarkFleet runs the whole fleet scenario once (run it with
+// -benchtime=1x): apply, steady state, an out-of-band change, delete.
+func BenchmarkFleet(b *testing.B) {
+	n := fleetSize(b)
+	ctx := context.Background()
+	env, err := harness.Start(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(env.Stop)
+	bed := env.Bed(b)
+	bed.Throttle(b, true, burst, rate)
+
+	bin := filepath.Join(b.TempDir(), "provider")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/provider")
+	build.Dir = env.Root
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
 	if err := env.CreateCredentialsSecret(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		return 1
+		b.Fatal(err)
 	}
 	if err := env.Kube.Create(ctx, env.EmulatorProviderConfig("aws-provider")); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		return 1
+		b.Fatal(err)
 	}
-	if err := env.StartProvider(harness.ProviderOptions{PollInterval: time.Minute}); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		return 1
+	metricsPort, err := harness.FreePort()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return m.Run()
+	healthPort, err := harness.FreePort()
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The binary as users run it: default flags but the addresses, which
+	// stay on loopback here.
+	p, err := env.StartProviderBinary(bin, b.TempDir(), fmt.Sprintf("--poll=%s", poll),
+		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", healthPort))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(p.Stop)
+	calls := metricsAt(fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))
+	proc := process{pid: p.PID()}
+	var results []result
+	refusedBefore := bed.Throttled(b)
+
+	// Apply: every Instance created at once, as `kubectl apply` of a
+	// folder does.
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("fleet-%04d", i)
+	}
+	progress("applying %d Instances", n)
+	start := time.Now()
+	parallel(b, names, func(name string) error { return env.Kube.Create(ctx, instance(name)) })
+	var firstReady time.Duration
+	throttledConditions := map[string]bool{}
+	waitFleet(b, env, n, 5*time.Minute, func(list []v1beta3.Instance) bool {
+		ready := 0
+		for _, in := range list {
+			if in.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue {
+				ready++
+			}
+			for _, c := range in.Status.Conditions {
+				if strings.Contains(c.Message, "Throttling") || strings.Contains(c.Message, "Rate exceeded") {
+					throttledConditions[in.Name] = true
+				}
+			}
+		}
+		if ready > 0 && firstReady == 0 {
+			firstReady = time.Since(start)
+		}
+		return ready == n
+	})
+	allReady := time.Since(start)
+	progress("all %d Ready after %s (first after %s); measuring the steady state for %d polls after one more", n, allReady.Round(time.Second), firstReady.Round(time.Second), steadyPolls)
+	floor := max(0, float64(n-burst)) / rate
+	timeGoal := max(1.15*floor, 10)
+	results = append(results,
+		result{metric: "first Ready after apply", unit: "s", got: firstReady.Seconds(), goal: 10, atMost: true},
+		result{metric: "all Ready after apply", unit: "s", got: allReady.Seconds(), goal: timeGoal, atMost: true,
+			note: fmt.Sprintf("floor %.0f s: %d creates past a burst of %d at %d/s; goal 1.15 x floor, at least 10 s", floor, n, burst, rate)},
+	)
+
+	// Steady state: after one poll for transitions to end, steadyPolls
+	// poll intervals measured.
+	time.Sleep(poll)
+	before := calls.read(b)
+	cpuBefore := proc.cpuSeconds(b)
+	bedStart, _ := bed.Observations(b)
+	windowStart := time.Now()
+	rss := 0.0
+	for time.Since(windowStart) < steadyPolls*poll {
+		rss = max(rss, proc.rssMiB(b))
+		time.Sleep(5 * time.Second)
+	}
+	window := time.Since(windowStart)
+	cpu := (proc.cpuSeconds(b) - cpuBefore) / window.Seconds()
+	after := calls.read(b)
+	bedEnd, observed := bed.Observations(b)
+	steady := after.since(before)
+	describes := float64(steady.by("DescribeDBInstances")) / float64(n) / (window.Seconds() / poll.Seconds())
+	maxGap := 0.0
+	for _, name := range names {
+		maxGap = max(maxGap, longestGap(observed[name], bedStart, bedEnd))
+	}
+	results = append(results,
+		result{metric: "DescribeDBInstances per Instance per poll, steady", got: describes, goal: 0.02, atMost: true},
+		result{metric: "longest time an Instance went undescribed, steady", unit: "s", got: maxGap, goal: poll.Seconds(), atMost: true,
+			note: "from the bed's record of what each DescribeDBInstances answered"},
+		result{metric: "mutating calls, steady", got: float64(steady.mutating()), goal: 0, atMost: true},
+		result{metric: "provider RSS, steady (max)", unit: "MiB", got: rss, goal: 100, atMost: true},
+		result{metric: "provider CPU, steady", unit: "cores", got: cpu, goal: 0.05, atMost: true},
+	)
+
+	progress("steady state measured; changing %s's class out of band", names[0])
+	// Out of band: someone changes one database's class; the provider
+	// puts it back.
+	api := env.RDS()
+	victim := names[0]
+	if _, err := api.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{
+		DBInstanceIdentifier: aws.String(victim), DBInstanceClass: aws.String("db.t3.small"), ApplyImmediately: aws.Bool(true),
+	}); err != nil {
+		b.Fatal(err)
+	}
+	changed := time.Now()
+	var corrected time.Duration
+	for time.Since(changed) < 3*poll {
+		out, err := api.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(victim)})
+		if err == nil && pendingOrApplied(out.DBInstances[0]) == "db.t3.micro" {
+			corrected = time.Since(changed)
+			break
+		}
+		time.Sleep(2 * time.Second)
+	}
+	if corrected == 0 {
+		corrected = 3 * poll
+	}
+	results = append(results, result{metric: "out-of-band instance-class change corrected", unit: "s", got: corrected.Seconds(), goal: (poll + 10*time.Second).Seconds(), atMost: true})
+
+	progress("class change corrected after %s; deleting the fleet", corrected.Round(time.Second))
+	// Delete: every Instance at once.
+	beforeDelete := calls.read(b)
+	start = time.Now()
+	parallel(b, names, func(name string) error {
+		in := &v1beta3.Instance{}
+		in.SetName(name)
+		return env.Kube.Delete(ctx, in)
+	})
+	waitFleet(b, env, n, 5*time.Minute, func(list []v1beta3.Instance) bool { return len(list) == 0 })
+	allDeleted := time.Since(start)
+	deleting := calls.read(b).since(beforeDelete)
+	left, err := api.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	results = append(results,
+		result{metric: "all deleted after delete", unit: "s", got: allDeleted.Seconds(), goal: timeGoal, atMost: true},
+		result{metric: "failed calls while deleting", got: float64(deleting.failures()), goal: float64(n / 100), atMost: true, note: "no error storm: at most 1% of the fleet"},
+		result{metric: "DB instances left in AWS", got: float64(len(left.DBInstances)), goal: 0, atMost: true},
+	)
+
+	// Throttling, over the whole run.
+	total := calls.read(b)
+	results = append(results,
+		result{metric: "calls AWS refused with Throttling (absorbed by retries)", got: float64(bed.Throttled(b) - refusedBefore), known: true},
+		result{metric: "calls failed with Throttling after retries", got: float64(total.byOutcome("Throttling")), goal: 0, atMost: true},
+		result{metric: "Instances whose conditions showed throttling", got: float64(len(throttledConditions)), goal: 0, atMost: true},
+	)
+
+	report(b, n, results)
 }
 
-// BenchmarkCreateToReady creates a batch of Instances and waits until every
-// one is Ready, then deletes them and resets the emulator (moto keeps
-// automated snapshots of deleted instances and refuses creates past its
-// quota). One op is one batch.
-func BenchmarkCreateToReady(b *testing.B) {
-	ctx := context.Background()
-	var describes, creates int
-	var heap uint64
-	var ready time.Duration
-	for i := 0; i < b.N; i++ {
-		before := env.Calls.Snapshot()
-		start := time.Now()
-		names := make([]string, batch)
-		for j := range names {
-			names[j] = fmt.Sprintf("bench-%d-%03d", i, j)
-			in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: names[j]}}
-			in.Spec.ProviderConfigReference = &xpv2.Reference{Name: "aws-provider"}
-			in.Spec.ForProvider = v1beta3.InstanceParameters{
-				Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
-				AllocatedStorage: aws.Float64(20), SkipFinalSnapshot: aws.Bool(true),
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+}
+
+func instance(name string) *v1beta3.Instance {
+	in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{label: "true"}}}
+	in.Spec.ProviderConfigReference = &xpv2.Reference{Name: "aws-provider"}
+	in.Spec.ForProvider = v1beta3.InstanceParameters{
+		Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
+		AllocatedStorage: aws.Float64(20), SkipFinalSnapshot: aws.Bool(true), ApplyImmediately: aws.Bool(true),
+		// No automated backups: moto keeps their snapshots after a delete
+		// and refuses creates past 1,000 of them.
+		BackupRetentionPeriod: aws.Float64(0),
+	}
+	return in
+}
+
+// pendingOrApplied is the class an instance has or is about to have.
+func pendingOrApplied(db rdstypes.DBInstance) string {
+	if db.PendingModifiedValues != nil && db.PendingModifiedValues.DBInstanceClass != nil {
+		return *db.PendingModifiedValues.DBInstanceClass
+	}
+	return aws.ToString(db.DBInstanceClass)
+}
+
+// parallel runs f for every name, eight at a time, as kubectl would.
+func parallel(b *testing.B, names []string, f func(string) error) {
+	b.Helper()
+	var wg sync.WaitGroup
+	work := make(chan string)
+	errs := make(chan error, len(names))
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name := range work {
+				if err := f(name); err != nil {
+					errs <- fmt.Errorf("%s: %w", name, err)
+				}
 			}
-			if err := env.Kube.Create(ctx, in); err != nil {
+		}()
+	}
+	for _, name := range names {
+		work <- name
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+}
+
+// waitFleet lists the fleet every second until done says so.
+func waitFleet(b *testing.B, env *harness.Env, n int, timeout time.Duration, done func([]v1beta3.Instance) bool) {
+	b.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		list := &v1beta3.InstanceList{}
+		if err := env.Kube.List(context.Background(), list, client.MatchingLabels{label: "true"}); err == nil && done(list.Items) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("the fleet of %d did not get there within %s", n, timeout)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// longestGap is the longest time within [from, to] without a description.
+func longestGap(at []float64, from, to float64) float64 {
+	prev, gap := from, 0.0
+	for _, t := range slices.Sorted(slices.Values(at)) {
+		if t < from || t > to {
+			continue
+		}
+		gap, prev = max(gap, t-prev), t
+	}
+	return max(gap, to-prev)
+}
+
+func report(b *testing.B, n int, results []result) {
+	b.Helper()
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\nFleet of %d Instances, poll %s, AWS throttling on (burst %d, %d/s):\n\n", n, poll, burst, rate)
+	fmt.Fprintf(&sb, "| metric | measured | goal | met |\n|---|---|---|---|\n")
+	for _, r := range results {
+		goal, met := "(reported)", ""
+		if !r.known {
+			op := "≥"
+			if r.atMost {
+				op = "≤"
+			}
+			goal, met = fmt.Sprintf("%s %s %s", op, format(r.goal), r.unit), "yes"
+			if !r.met() {
+				met = "**no**"
+				b.Errorf("%s: %s %s, goal %s", r.metric, format(r.got), r.unit, goal)
+			}
+		}
+		name := r.metric
+		if r.note != "" {
+			name += " (" + r.note + ")"
+		}
+		fmt.Fprintf(&sb, "| %s | %s %s | %s | %s |\n", name, format(r.got), r.unit, goal, met)
+		b.ReportMetric(r.got, strings.ReplaceAll(r.metric, " ", "_"))
+	}
+	fmt.Println(sb.String())
+}
+
+func format(v float64) string {
+	switch {
+	case v == float64(int64(v)):
+		return strconv.FormatInt(int64(v), 10)
+	case v < 0.1:
+		return strconv.FormatFloat(v, 'f', 4, 64)
+	default:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+}
+
+// metrics reads the provider's AWS call counter from its /metrics.
+type metrics struct{ url string }
+
+func metricsAt(url string) metrics { return metrics{url: url} }
+
+// counts are AWS calls by operation and outcome.
+type counts map[[2]string]float64
+
+func (m metrics) read(b *testing.B) counts {
+	b.Helper()
+	rsp, err := http.Get(m.url) //nolint:gosec,noctx // The provider's metrics on loopback.
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rsp.Body.Close() //nolint:errcheck // Read fully below.
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(rsp.Body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := counts{}
+	if f, ok := families["provider_rds_aws_api_calls_total"]; ok {
+		for _, mt := range f.GetMetric() {
+			l := map[string]string{}
+			for _, p := range mt.GetLabel() {
+				l[p.GetName()] = p.GetValue()
+			}
+			if l["service"] == "rds" {
+				out[[2]string{l["operation"], l["outcome"]}] += mt.GetCounter().GetValue()
+			}
+		}
+	}
+	return out
+}
+
+func (c counts) since(before counts) counts {
+	out := counts{}
+	for k, v := range c {
+		if d := v - before[k]; d > 0 {
+			out[k] = d
+		}
+	}
+	return out
+}
+
+func (c counts) by(operation string) int {
+	n := 0.0
+	for k, v := range c {
+		if k[0] == operation {
+			n += v
+		}
+	}
+	return int(n)
+}
+
+func (c counts) byOutcome(outcome string) int {
+	n := 0.0
+	for k, v := range c {
+		if k[1] == outcome {
+			n += v
+		}
+	}
+	return int(n)
+}
+
+func (c counts) failures() int {
+	n := 0.0
+	for k, v := range c {
+		if k[1] != "success" && k[1] != "DBInstanceNotFound" {
+			n += v
+		}
+	}
+	return int(n)
+}
+
+func (c counts) mutating() int {
+	n := 0.0
+	for k, v := range c {
+		if !strings.HasPrefix(k[0], "Describe") && !strings.HasPrefix(k[0], "List") {
+			n += v
+		}
+	}
+	return int(n)
+}
+
+// process reads a process's memory and CPU from /proc.
+type process struct{ pid int }
+
+func (p process) rssMiB(b *testing.B) float64 {
+	b.Helper()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			if err != nil {
 				b.Fatal(err)
 			}
+			return kb / 1024
 		}
-		waitAll(b, names, func(in *v1beta3.Instance, err error) bool {
-			return err == nil && in.Status.GetCondition(xpv2.TypeReady).Status == corev1.ConditionTrue
-		})
-		ready += time.Since(start)
-		calls := env.Calls.Since(before)
-		describes += calls["rds:DescribeDBInstances"]
-		creates += calls["rds:CreateDBInstance"]
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		heap = max(heap, ms.HeapAlloc)
-
-		b.StopTimer()
-		for _, n := range names {
-			in := &v1beta3.Instance{}
-			in.SetName(n)
-			_ = env.Kube.Delete(ctx, in)
-		}
-		waitAll(b, names, func(_ *v1beta3.Instance, err error) bool { return kerrors.IsNotFound(err) })
-		if err := env.Backend.Reset(ctx); err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
 	}
-	n := float64(b.N * batch)
-	b.ReportMetric(n/ready.Seconds(), "instances/s")
-	b.ReportMetric(float64(describes)/n, "describes/instance")
-	b.ReportMetric(float64(creates)/n, "creates/instance")
-	b.ReportMetric(float64(heap)/(1<<20), "heap-MiB")
+	b.Fatal("no VmRSS in /proc status")
+	return 0
 }
 
-func waitAll(b *testing.B, names []string, done func(*v1beta3.Instance, error) bool) {
+// cpuSeconds is the user and system CPU time the process used so far.
+func (p process) cpuSeconds(b *testing.B) float64 {
 	b.Helper()
-	deadline := time.Now().Add(3 * time.Minute)
-	for _, n := range names {
-		for {
-			in := &v1beta3.Instance{}
-			err := env.Kube.Get(context.Background(), types.NamespacedName{Name: n}, in)
-			if done(in, err) {
-				break
-			}
-			if time.Now().After(deadline) {
-				b.Fatalf("%s did not get there within 3 minutes", n)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid))
+	if err != nil {
+		b.Fatal(err)
 	}
+	// Fields after the command name, which is in parentheses and may
+	// hold spaces: utime and stime are the 14th and 15th of the line.
+	fields := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
+	utime, _ := strconv.ParseFloat(fields[11], 64)
+	stime, _ := strconv.ParseFloat(fields[12], 64)
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	return (utime + stime) / ticksPerSecond
 }

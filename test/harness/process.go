@@ -68,6 +68,9 @@ func (e *Env) WriteKubeconfig(dir string) (string, error) {
 	return path, os.WriteFile(path, kc, 0o600)
 }
 
+// PID is the process's ID, for reading its use of memory and CPU in /proc.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
+
 // Log returns what the process logged so far.
 func (p *Process) Log() string {
 	b, _ := os.ReadFile(p.LogPath)

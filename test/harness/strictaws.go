@@ -127,6 +127,30 @@ func (b *Bed) PartitionCredentials(t testing.TB, accessKeyID, partition string) 
 	b.call(t, "partition-credentials", map[string]any{"accessKeyId": accessKeyID, "partition": partition})
 }
 
+// Observations are when the bed described each instance lately (in the
+// first page of a DescribeDBInstances answer), by identifier, in seconds
+// of the bed's clock, and that clock's time now.
+func (b *Bed) Observations(t testing.TB) (now float64, at map[string][]float64) {
+	t.Helper()
+	m := b.call(t, "observations", map[string]any{})
+	now, _ = m["now"].(float64)
+	at = map[string][]float64{}
+	list, _ := m["instances"].([]any)
+	for _, item := range list {
+		o, _ := item.(map[string]any)
+		if o["region"] != b.region {
+			continue
+		}
+		id, _ := o["id"].(string)
+		times, _ := o["at"].([]any)
+		for _, v := range times {
+			f, _ := v.(float64)
+			at[id] = append(at[id], f)
+		}
+	}
+	return now, at
+}
+
 func (b *Bed) call(t testing.TB, path string, body map[string]any) map[string]any {
 	t.Helper()
 	if _, ok := body["region"]; !ok {

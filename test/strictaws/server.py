@@ -577,6 +577,32 @@ def modify_parameter_group(response: Any, original: Callable[[], Any]) -> Any:
 # DescribeDBParameterGroups of a name that does not exist fails with
 # DBParameterGroupNotFound; moto answers an empty list.
 # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBParameterGroups.html
+# DescribeDBInstances answers pages of MaxRecords instances, "Default: 100,
+# Constraints: Minimum 20, maximum 100"; moto accepts any page size.
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html
+#
+# The bed also notes when each instance was last described, in the first
+# page of an answer (later pages are not noted, which can only make an
+# instance look observed less often than it was), so that a benchmark can
+# check from outside that every instance is observed once per poll.
+OBSERVED: dict[tuple[str, str], list[float]] = {}
+OBSERVED_KEPT = 20
+
+
+def describe_instances(response: Any, original: Callable[[], Any]) -> Any:
+    raw = response.params.get("MaxRecords")
+    if raw is not None and not 20 <= int(raw) <= 100:
+        raise Refused("InvalidParameterValue", f"Invalid value {raw} for MaxRecords. Must be between 20 and 100")
+    result = original()
+    if response.params.get("Marker") is None:
+        now = _now()
+        for db in result._result["DBInstances"][: int(raw or 100)]:
+            seen = OBSERVED.setdefault((response.region, db.db_instance_identifier), [])
+            seen.append(now)
+            del seen[:-OBSERVED_KEPT]
+    return result
+
+
 def describe_parameter_groups(response: Any, original: Callable[[], Any]) -> Any:
     name = response.params.get("DBParameterGroupName")
     if name and name not in response.backend.db_parameter_groups:
@@ -619,6 +645,7 @@ RULES: dict[str, Callable[[Any, Callable[[], Any]], Any]] = {
     "delete_db_subnet_group": delete_subnet_group,
     "delete_db_parameter_group": delete_parameter_group,
     "describe_db_parameter_groups": describe_parameter_groups,
+    "describe_db_instances": describe_instances,
     "remove_tags_from_resource": remove_tags,
     "add_tags_to_resource": add_tags,
 }
@@ -795,6 +822,14 @@ def control_config(body: dict[str, Any]) -> Any:
     return {"durations": DURATIONS, "throttle": THROTTLE, "throttled": THROTTLED["count"]}
 
 
+def control_observations(body: dict[str, Any]) -> Any:
+    """When each instance was described lately, and the bed's clock now."""
+    return {
+        "now": _now(),
+        "instances": [{"region": r, "id": i, "at": at} for (r, i), at in OBSERVED.items()],
+    }
+
+
 def control_partition_credentials(body: dict[str, Any]) -> Any:
     """Binds an access key to a partition, as AWS's keys are."""
     PARTITION_OF_KEY[body["accessKeyId"]] = body["partition"]
@@ -809,6 +844,7 @@ CONTROLS = {
     "authenticate": control_authenticate,
     "grow-storage": control_grow_storage,
     "config": control_config,
+    "observations": control_observations,
 }
 for _path, _handler in CONTROLS.items():
     moto_api_urls.url_paths["{0}/moto-api/strict/" + _path + "$"] = _control(_handler)

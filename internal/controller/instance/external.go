@@ -18,6 +18,7 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
+	"github.com/provider-rds/provider-rds/internal/fleetobserver"
 	"github.com/provider-rds/provider-rds/internal/rdsinstance"
 	"github.com/provider-rds/provider-rds/internal/rdstags"
 )
@@ -61,9 +62,24 @@ type RDSAPI interface {
 	ListTagsForResource(ctx context.Context, in *rds.ListTagsForResourceInput, opts ...func(*rds.Options)) (*rds.ListTagsForResourceOutput, error)
 }
 
+// instanceObserver describes DB instances for reconciles, batching the
+// calls of many (a fleetobserver.Fleet), and is told of this provider's
+// changes so that no reconcile acts on a description from before them.
+type instanceObserver interface {
+	Observe(ctx context.Context, name string, w fleetobserver.Watcher, maxAge time.Duration, resourceIDLike bool) (*types.DBInstance, error)
+	Changed(name string)
+	Deleted(name string)
+	Forget(name string, w fleetobserver.Watcher)
+}
+
 // external manages one Instance's DB instance for the length of a reconcile.
 type external struct {
 	rds       RDSAPI
+	instances instanceObserver
+	// watcher is the Instance as the observer knows it, and poll its poll
+	// interval: how old a description may be.
+	watcher   fleetobserver.Watcher
+	poll      time.Duration
 	passwords passwords
 	annotate  func(ctx context.Context, obj metav1.Object, key, value string) error
 	record    event.Recorder
@@ -109,11 +125,14 @@ func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.E
 		}
 		return managed.ExternalObservation{}, err
 	}
-	found, err := e.describe(ctx, id)
+	found, err := e.instances.Observe(ctx, id, e.watcher, e.maxAge(cr), resourceIDLike.MatchString(id))
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrap(err, errDescribe)
 	}
 	if found == nil {
+		if meta.WasDeleted(cr) {
+			e.instances.Forget(id, e.watcher)
+		}
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
 	db := *found
@@ -176,30 +195,15 @@ func pendingMessage(cr *v1beta3.Instance, pending []string) string {
 	return msg
 }
 
-// describe finds the DB instance an external name names, or nil. The
-// reference provider records the DbiResourceId as the external name, so a
-// name of that form is looked up by resource ID first and then, as it may
-// be an identifier that starts with "db-", by identifier.
-func (e *external) describe(ctx context.Context, externalName string) (*types.DBInstance, error) {
-	if resourceIDLike.MatchString(externalName) {
-		out, err := e.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{
-			Filters: []types.Filter{{Name: aws.String("dbi-resource-id"), Values: []string{externalName}}},
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(out.DBInstances) > 0 {
-			return &out.DBInstances[0], nil
-		}
+// maxAge is how old a description an observation may use: as old as the
+// poll interval, as the fleet's sweep keeps it; during a short transition
+// (creating, modifying, ...) newer, so that Ready follows AWS within
+// seconds.
+func (e *external) maxAge(cr *v1beta3.Instance) time.Duration {
+	if rdsinstance.InTransition(aws.ToString(cr.Status.AtProvider.Status)) {
+		return transitionMaxAge(e.poll)
 	}
-	out, err := e.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(externalName)})
-	if isNotFound(err) || (err == nil && len(out.DBInstances) == 0) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &out.DBInstances[0], nil
+	return e.poll
 }
 
 // appliedPassword returns the master password the spec asks for, as far as
@@ -213,6 +217,9 @@ func (e *external) appliedPassword(ctx context.Context, cr *v1beta3.Instance, db
 
 func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalCreation, error) {
 	id := meta.GetExternalName(cr)
+	// Whatever the outcome, the next observation must come from a call
+	// made after this attempt: a create that timed out may have worked.
+	defer e.instances.Changed(id)
 	if resourceID.MatchString(id) {
 		// A migrated object whose database is gone, or in another account
 		// or region: creating one named after the old resource ID would
@@ -272,7 +279,14 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		return managed.ExternalCreation{}, errors.Wrapf(err, "%s with %s", errCreate, method)
 	}
 	if err == nil && creds.Password != "" {
-		meta.AddAnnotations(cr, map[string]string{AnnotationPasswordVersion: pw.version})
+		// Persisted at once: crossplane-runtime's update after a create
+		// keeps only its own annotations when it meets a conflict (common
+		// when a fleet is created at once), and a lost version would set
+		// the same password again. Should the patch fail, the update may
+		// still record it.
+		if aerr := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); aerr != nil {
+			meta.AddAnnotations(cr, map[string]string{AnnotationPasswordVersion: pw.version})
+		}
 	}
 	return managed.ExternalCreation{}, nil
 }
@@ -282,6 +296,7 @@ func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		return managed.ExternalUpdate{}, errors.New(errDescribe)
 	}
 	db, drift, pw, rotate := *e.observed, e.drift, e.password, e.plan.set
+	defer e.instances.Changed(meta.GetExternalName(cr))
 	in := drift.Modify
 	if in == nil && (rotate || drift.NeedsPassword) {
 		in = &rds.ModifyDBInstanceInput{DBInstanceIdentifier: db.DBInstanceIdentifier}
@@ -319,7 +334,10 @@ func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		return managed.ExternalDelete{}, errors.New(errDescribe)
 	}
 	db := *e.observed
+	id := meta.GetExternalName(cr)
+	defer e.instances.Changed(id)
 	if strings.EqualFold(aws.ToString(db.DBInstanceStatus), rdsinstance.StatusDeleting) {
+		e.instances.Deleted(id)
 		return managed.ExternalDelete{}, nil
 	}
 	fp := cr.Spec.ForProvider
@@ -362,6 +380,7 @@ func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	if err != nil && !isNotFound(err) && !isAlreadyDeleting(err) {
 		return managed.ExternalDelete{}, errors.Wrap(err, errDelete)
 	}
+	e.instances.Deleted(id)
 	return managed.ExternalDelete{}, e.passwords.deleteGenerated(ctx, cr)
 }
 

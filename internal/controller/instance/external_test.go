@@ -17,6 +17,7 @@ import (
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/fleetobserver"
 )
 
 // fakeRDS answers Describe with a fixed instance and records mutating calls.
@@ -90,7 +91,7 @@ func dbWith(status string, mods ...func(*types.DBInstance)) *types.DBInstance {
 }
 
 func fakeExternal(f *fakeRDS) *external {
-	return &external{rds: f, record: event.NewNopRecorder(), kind: Kind, now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
+	return &external{rds: f, instances: fleetobserver.NewRegistry(fleetobserver.Options{}).For("test", f), poll: time.Minute, record: event.NewNopRecorder(), kind: Kind, now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
 }
 
 func TestObserveStates(t *testing.T) {

@@ -2,12 +2,16 @@
 package instance
 
 import (
+	"math/rand/v2"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
@@ -16,6 +20,7 @@ import (
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
+	"github.com/provider-rds/provider-rds/internal/fleetobserver"
 	"github.com/provider-rds/provider-rds/internal/rdsinstance"
 )
 
@@ -38,11 +43,13 @@ var NamespacedKind = managedkit.Kind{
 // Setup adds the controllers that reconcile Instances of both scopes.
 func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 	kube := mgr.GetClient()
+	obs := newObservation(o.PollInterval, Kind, NamespacedKind)
 	return managedkit.SetupScopes(mgr, o, managedkit.Scopes[*v1beta3.Instance, *nsv1beta1.Instance]{
 		Cluster: Kind, Namespaced: NamespacedKind,
 		NewView:  func() *v1beta3.Instance { return &v1beta3.Instance{} },
 		Region:   func(cr *v1beta3.Instance) string { return aws.ToString(cr.Spec.ForProvider.Region) },
-		External: newExternal(kube, o.Namespace),
+		External: newExternal(kube, o.Namespace, obs),
+		Changes:  obs.changesOf,
 	},
 		managed.WithInitializers(identifierInitializer{kube: kube}),
 		// The identifier is fixed before creation, so a restart between
@@ -54,18 +61,89 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 		// existing identifier is harmless (see Create). A grace period would
 		// only delay noticing that a just-created instance was deleted.
 		managed.WithCreationGracePeriod(0),
-		managed.WithPollIntervalHook(transitionPoll),
+		managed.WithPollIntervalHook(jittered(transitionPoll)),
 	)
+}
+
+// sweepShare is the part of the poll interval between two descriptions of
+// every DB instance, so that each is described at least once per poll
+// interval, the time a sweep takes included.
+const sweepShare = 0.9
+
+// changesBuffer is how many Instances to reconcile may wait to be queued.
+// When it is full a notice is dropped, and the Instance's own poll
+// catches the change instead.
+const changesBuffer = 4096
+
+// observation is what the Instance controllers of both scopes share to
+// observe their DB instances: the fleets that batch DescribeDBInstances
+// calls, and where to send Instances whose DB instance a sweep found
+// changed.
+type observation struct {
+	fleets  *fleetobserver.Registry
+	kinds   map[string]managedkit.Kind
+	changes map[string]chan event.GenericEvent
+	poll    time.Duration
+}
+
+func newObservation(poll time.Duration, kinds ...managedkit.Kind) *observation {
+	o := &observation{kinds: map[string]managedkit.Kind{}, changes: map[string]chan event.GenericEvent{}, poll: poll}
+	for _, k := range kinds {
+		name := watcherKind(k)
+		o.kinds[name], o.changes[name] = k, make(chan event.GenericEvent, changesBuffer)
+	}
+	o.fleets = fleetobserver.NewRegistry(fleetobserver.Options{
+		Period:           time.Duration(sweepShare * float64(poll)),
+		TransitionPeriod: transitionMaxAge(poll),
+		Notify:           o.notify,
+	})
+	return o
+}
+
+func watcherKind(k managedkit.Kind) string { return k.GroupVersionKind.GroupKind().String() }
+
+// notify queues an Instance for a reconcile, without blocking the fleet.
+func (o *observation) notify(w fleetobserver.Watcher) {
+	k, ok := o.kinds[w.Kind]
+	if !ok {
+		return
+	}
+	obj := k.New()
+	obj.SetNamespace(w.Namespace)
+	obj.SetName(w.Name)
+	select {
+	case o.changes[w.Kind] <- event.GenericEvent{Object: obj}:
+	default:
+	}
+}
+
+// changesOf is the source of a kind's Instances to reconcile because their
+// DB instance changed.
+func (o *observation) changesOf(k managedkit.Kind) source.Source {
+	return source.Channel(o.changes[watcherKind(k)], &handler.EnqueueRequestForObject{})
+}
+
+// jittered spreads polls by up to a tenth of the interval either way, so
+// that Instances created together do not keep polling together.
+func jittered(hook managed.PollIntervalHook) managed.PollIntervalHook {
+	return func(mg resource.Managed, pollInterval time.Duration) time.Duration {
+		d := hook(mg, pollInterval)
+		return d + time.Duration((rand.Float64()-0.5)*0.2*float64(d)) //nolint:gosec // Jitter needs no secure randomness.
+	}
 }
 
 // newExternal returns what builds an Instance's external client for one
 // reconcile. The fingerprint key is one per process, kept in the provider's
 // namespace.
-func newExternal(kube client.Client, providerNamespace string) managedkit.ExternalFn[*v1beta3.Instance] {
+func newExternal(kube client.Client, providerNamespace string, obs *observation) managedkit.ExternalFn[*v1beta3.Instance] {
 	key := &fingerprintKey{}
 	return func(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta3.Instance] {
+		api := s.RDS()
 		return &external{
-			rds:       s.RDS(),
+			rds:       api,
+			instances: obs.fleets.For(s.ID, api),
+			watcher:   fleetobserver.Watcher{Kind: watcherKind(scope.Kind), Namespace: scope.Object.Namespace, Name: scope.Object.Name},
+			poll:      obs.poll,
 			passwords: passwords{kube: kube, namespace: providerNamespace, generatedIn: scope.SecretsNamespace, key: key},
 			annotate:  scope.Annotate,
 			record:    scope.Record,
@@ -79,6 +157,12 @@ func newExternal(kube client.Client, providerNamespace string) managedkit.Extern
 // instance is in a short transition (creating, modifying, rebooting, ...),
 // so that Ready follows AWS within seconds rather than a whole poll later.
 const transitionPollInterval = 10 * time.Second
+
+// transitionMaxAge is how old a description of a DB instance in a short
+// transition may be: half its poll, so that each poll sees a newer one.
+func transitionMaxAge(poll time.Duration) time.Duration {
+	return min(poll, transitionPollInterval) / 2
+}
 
 // transitionPoll shortens the poll interval during short transitions.
 func transitionPoll(mg resource.Managed, pollInterval time.Duration) time.Duration {

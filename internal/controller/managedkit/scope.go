@@ -8,8 +8,10 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -26,8 +28,10 @@ import (
 // external client works through it alone, which is how the namespaced
 // twin of a kind reuses that client unchanged.
 type Scope struct {
-	// Kind of the managed resource, for its tags.
-	Kind Kind
+	// Kind of the managed resource, for its tags, and Object its name (and
+	// namespace, for a namespaced one).
+	Kind   Kind
+	Object types.NamespacedName
 	// Record records events on the managed resource.
 	Record event.Recorder
 	// persist writes an annotation to the managed resource in the API
@@ -55,6 +59,7 @@ func (s Scope) Annotate(ctx context.Context, obj metav1.Object, key, value strin
 func ClusterScope(kube client.Client, k Kind, rec event.Recorder, providerNamespace string, mg resource.Managed) Scope {
 	return Scope{
 		Kind:             k,
+		Object:           types.NamespacedName{Name: mg.GetName()},
 		Record:           rec,
 		persist:          func(ctx context.Context, key, value string) error { return Annotate(ctx, kube, mg, key, value) },
 		SecretsNamespace: providerNamespace,
@@ -98,6 +103,7 @@ func (c *NamespacedConnector[N, L]) Connect(ctx context.Context, mr N) (managed.
 	}
 	scope := Scope{
 		Kind:             c.Kind,
+		Object:           types.NamespacedName{Namespace: mr.GetNamespace(), Name: mr.GetName()},
 		Record:           redirect{rec: c.Record, to: mr},
 		persist:          func(ctx context.Context, key, value string) error { return Annotate(ctx, c.Kube, mr, key, value) },
 		SecretsNamespace: mr.GetNamespace(),
@@ -263,6 +269,9 @@ type Scopes[L resource.Managed, N resource.ModernManaged] struct {
 	NewView  func() L
 	Region   func(L) string
 	External ExternalFn[L]
+	// Changes, when set, returns a source of the resources of a kind to
+	// reconcile because their external resource changed.
+	Changes func(Kind) source.Source
 }
 
 // SetupScopes adds the controllers of both scopes of a kind, with the
@@ -286,7 +295,7 @@ func SetupScopes[L resource.Managed, N resource.ModernManaged](mgr ctrl.Manager,
 		}
 		return s.External(session, ClusterScope(kube, s.Cluster, rec, o.Namespace, cr)), nil
 	})
-	if err := Setup(mgr, o, s.Cluster, rec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[L](cluster)}, common...)...); err != nil {
+	if err := Setup(mgr, o, s.Cluster, rec, s.changes(s.Cluster), append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[L](cluster)}, common...)...); err != nil {
 		return err
 	}
 
@@ -295,7 +304,14 @@ func SetupScopes[L resource.Managed, N resource.ModernManaged](mgr ctrl.Manager,
 		Kube: kube, Connector: connect, Record: nsRec, Kind: s.Namespaced,
 		NewView: s.NewView, Region: s.Region, External: s.External,
 	}
-	return Setup(mgr, o, s.Namespaced, nsRec, append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[N](namespaced)}, common...)...)
+	return Setup(mgr, o, s.Namespaced, nsRec, s.changes(s.Namespaced), append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[N](namespaced)}, common...)...)
+}
+
+func (s Scopes[L, N]) changes(k Kind) []source.Source {
+	if s.Changes == nil {
+		return nil
+	}
+	return []source.Source{s.Changes(k)}
 }
 
 // SecretsAllowed refuses a cluster-scoped managed resource whose spec names

@@ -11,7 +11,10 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
@@ -76,15 +79,17 @@ func NewRecorder(mgr ctrl.Manager, k Kind) event.Recorder {
 // Setup adds a controller that reconciles one managed kind, with what every
 // kind shares (logging, events, polling, metrics, management policies,
 // reference resolution, per-ProviderConfig back-off, the global rate
-// limit) and the kind's own options: its external connector first.
-func Setup(mgr ctrl.Manager, o Options, k Kind, rec event.Recorder, kindOpts ...managed.ReconcilerOption) error {
+// limit) and the kind's own options: its external connector first. Besides
+// changes of the resources themselves, the controller reconciles those the
+// sources name.
+func Setup(mgr ctrl.Manager, o Options, k Kind, rec event.Recorder, sources []source.Source, kindOpts ...managed.ReconcilerOption) error {
 	name := k.ControllerName()
 	kube := mgr.GetClient()
 	opts := []managed.ReconcilerOption{
 		managed.WithLogger(o.Logger.WithValues("controller", name)),
 		managed.WithRecorder(rec),
 		managed.WithPollInterval(o.PollInterval),
-		managed.WithReferenceResolver(explainedReferences{managed.NewAPISimpleReferenceResolver(kube)}),
+		managed.WithReferenceResolver(explainedReferences{resolver: managed.NewAPISimpleReferenceResolver(kube), kube: kube}),
 	}
 	opts = append(opts, kindOpts...)
 	if o.MetricOptions != nil {
@@ -103,12 +108,34 @@ func Setup(mgr ctrl.Manager, o Options, k Kind, rec event.Recorder, kindOpts ...
 
 	co := o.ForControllerRuntime()
 	co.RateLimiter = newProviderConfigBackoff(mgr.GetCache(), k.New)
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		Named(name).
 		WithOptions(co).
 		WithEventFilter(resource.DesiredStateChanged()).
-		For(k.New()).
-		Complete(ratelimiter.NewReconciler(name, errors.WithSilentRequeueOnConflict(r), o.GlobalRateLimiter))
+		For(k.New())
+	for _, src := range sources {
+		b = b.WatchesRawSource(src)
+	}
+	return b.Complete(inProgressFirst{ratelimiter.NewReconciler(name, errors.WithSilentRequeueOnConflict(r), o.GlobalRateLimiter)})
+}
+
+// inProgressFirst queues resources whose work is under way (requeued by
+// their own reconcile: just created, in a transition, retrying) before
+// resources not reconciled yet. When a fleet is applied at once, creates
+// wait for AWS's request budget, and the reconciles that would report the
+// first databases Ready must not queue behind every create still to come.
+type inProgressFirst struct{ reconcile.Reconciler }
+
+// priorityInProgress is above the queue's default priority (0) for new
+// and changed resources.
+const priorityInProgress = 1
+
+func (r inProgressFirst) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	res, err := r.Reconciler.Reconcile(ctx, req)
+	if err != nil || res.Requeue || res.RequeueAfter > 0 { //nolint:staticcheck // crossplane-runtime requeues with Requeue.
+		res.Priority = ptr.To(priorityInProgress)
+	}
+	return res, err
 }
 
 // Connector resolves the AWS session of a managed resource from its
