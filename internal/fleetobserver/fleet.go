@@ -70,6 +70,11 @@ type Options struct {
 	// transition, such as creating) are described, so that their watchers
 	// hear of the end of the transition within it.
 	TransitionPeriod time.Duration
+	// Linger is how long a call for waiting reconciles waits for more of
+	// them, unless it is full: when a fleet is created at once, reconciles
+	// ask one after another, and a call each would spend AWS's request
+	// budget on describes instead of creates.
+	Linger time.Duration
 	// Notify is told of a watcher whose DB instance a sweep found changed,
 	// created or gone. It must not block.
 	Notify func(Watcher)
@@ -150,9 +155,11 @@ type Fleet struct {
 	mu      sync.Mutex
 	entries map[key]*entry
 	queue   []key // asked for by waiting reconciles, first served
-	sweep   []key // due in the current sweep
-	running bool
-	wake    chan struct{}
+	// queuedSince is when the oldest key of the queue was queued.
+	queuedSince time.Time
+	sweep       []key // due in the current sweep
+	running     bool
+	wake        chan struct{}
 }
 
 // Observe returns the DB instance an external name names, or nil when
@@ -185,6 +192,9 @@ func (f *Fleet) observe(ctx context.Context, k key, w Watcher, maxAge time.Durat
 	e.waiters = append(e.waiters, waiter{watcher: w, done: done})
 	if !e.queued {
 		e.queued = true
+		if len(f.queue) == 0 {
+			f.queuedSince = now
+		}
 		f.queue = append(f.queue, k)
 	}
 	f.start()
@@ -297,6 +307,14 @@ func (f *Fleet) run() {
 			f.startSweep(func(e *entry) bool { return e.maxAge < f.opts.Period })
 			nextTransitions = after(f.opts.TransitionPeriod)
 		}
+		if wait := f.lingering(); wait > 0 {
+			f.mu.Unlock()
+			select {
+			case <-f.wake:
+			case <-time.After(wait):
+			}
+			continue
+		}
 		batch := f.nextBatch()
 		if len(batch) == 0 {
 			if len(f.entries) == 0 {
@@ -374,6 +392,15 @@ func (f *Fleet) startSweep(due func(*entry) bool) {
 	}
 }
 
+// lingering returns how much longer the waiting reconciles' call waits
+// for others; f.mu is held.
+func (f *Fleet) lingering() time.Duration {
+	if len(f.queue) == 0 || len(f.queue)+len(f.sweep) >= BatchSize {
+		return 0
+	}
+	return f.opts.Linger - time.Since(f.queuedSince)
+}
+
 // nextBatch takes up to BatchSize keys of one filter: those reconciles
 // wait for, then those the sweep has left; f.mu is held.
 func (f *Fleet) nextBatch() []key {
@@ -417,6 +444,9 @@ func (f *Fleet) nextBatch() []key {
 		return rest
 	}
 	f.queue, f.sweep = drop(f.queue), drop(f.sweep)
+	if len(f.queue) == 0 {
+		f.queuedSince = time.Time{}
+	}
 	return batch
 }
 

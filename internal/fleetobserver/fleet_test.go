@@ -136,6 +136,33 @@ func TestObserveBatchesConcurrentReconciles(t *testing.T) {
 	}
 }
 
+// Reconciles that ask one after another, as when a fleet is created, share
+// a call when they ask within the linger time.
+func TestObserveLingersForMoreReconciles(t *testing.T) {
+	api := newFake()
+	const n = 10
+	for i := range n {
+		api.put(fmt.Sprintf("db-%d", i), "creating")
+	}
+	f := NewRegistry(Options{Period: time.Hour, Linger: time.Second}).For("s", api)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprintf("db-%d", i)
+			if db, err := f.Observe(context.Background(), id, watcher(id), time.Minute, false); err != nil || db == nil {
+				t.Errorf("%s: %v, %v", id, db, err)
+			}
+		}()
+		time.Sleep(20 * time.Millisecond)
+	}
+	wg.Wait()
+	if calls := api.callLog(); len(calls) != 1 {
+		t.Errorf("%d reconciles asking 20ms apart made calls %v; want one", n, calls)
+	}
+}
+
 // A fresh description is reused; an old one is not.
 func TestObserveReusesFreshDescriptions(t *testing.T) {
 	api := newFake()

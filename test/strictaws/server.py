@@ -20,6 +20,7 @@ README.md beside this file); the Go side is test/harness/strictaws.go.
 
 from __future__ import annotations
 
+import datetime
 import inspect
 import json
 import os
@@ -351,6 +352,23 @@ def _performance_insights(db: DBInstance, p: Any) -> None:
         db.performance_insights_kms_key_id = p.get("PerformanceInsightsKMSKeyId")
     if p.get("PerformanceInsightsRetentionPeriod") is not None:
         db.performance_insights_retention_period = int(p.get("PerformanceInsightsRetentionPeriod"))
+
+
+# The latest restorable time advances as RDS uploads transaction logs, every
+# five minutes, and an instance without automated backups (retention 0) has
+# none; moto reports the current time on every describe.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html
+LOG_UPLOAD_SECONDS = 300
+
+
+def _latest_restorable_time(db: DBInstance) -> Any:
+    if not getattr(db, "backup_retention_period", 0):
+        return None
+    now = time.time()
+    return datetime.datetime.fromtimestamp(now - now % LOG_UPLOAD_SECONDS, tz=datetime.timezone.utc)
+
+
+DBInstance.latest_restorable_time = property(_latest_restorable_time)  # type: ignore[assignment,method-assign]
 
 
 def _on_create(response: Any, result: Any) -> None:

@@ -95,7 +95,10 @@ func newObservation(poll time.Duration, kinds ...managedkit.Kind) *observation {
 	o.fleets = fleetobserver.NewRegistry(fleetobserver.Options{
 		Period:           time.Duration(sweepShare * float64(poll)),
 		TransitionPeriod: transitionMaxAge(poll),
-		Notify:           o.notify,
+		// A fifth of the freshness a transition needs: a second at the
+		// default poll, small beside what any RDS operation takes.
+		Linger: transitionMaxAge(poll) / 5,
+		Notify: o.notify,
 	})
 	return o
 }
