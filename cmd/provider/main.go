@@ -13,7 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -65,7 +64,7 @@ func run() error {
 	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, s.maxReconcileRate), ctrl.Options{
 		Scheme:                        scheme,
 		Client:                        controller.ClientOptions(),
-		Cache:                         cache.Options{SyncPeriod: &s.syncInterval},
+		Cache:                         controller.CacheOptions(s.syncInterval),
 		LeaderElection:                s.leaderElection,
 		LeaderElectionID:              "crossplane-leader-election-provider-rds",
 		LeaderElectionNamespace:       s.namespace,

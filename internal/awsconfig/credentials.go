@@ -5,6 +5,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -127,8 +128,8 @@ func checkRoleARNs(pc *awsv1beta1.ProviderConfig) error {
 // secretKey reads one key of a Secret and returns it with the Secret's
 // version.
 func (r *Resolver) secretKey(ctx context.Context, what string, ref xpv2.SecretKeySelector) ([]byte, string, error) {
-	sec := &corev1.Secret{}
-	if err := r.kube.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, sec); err != nil {
+	sec, err := r.secret(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name})
+	if err != nil {
 		if kerrors.IsNotFound(err) {
 			return nil, "", errors.Errorf("%s Secret %s/%s not found", what, ref.Namespace, ref.Name)
 		}
@@ -139,6 +140,44 @@ func (r *Resolver) secretKey(ctx context.Context, what string, ref xpv2.SecretKe
 		return nil, "", errors.Errorf("%s Secret %s/%s has no key %q", what, ref.Namespace, ref.Name, ref.Key)
 	}
 	return v, string(sec.UID) + "/" + sec.ResourceVersion, nil
+}
+
+// secretTTL is how long a Secret read for credentials is reused. Every
+// reconcile of every managed resource needs its ProviderConfig's
+// credentials, so a fleet of a thousand would read the Secret 17 times a
+// second; a changed Secret is used within this time instead.
+const secretTTL = 10 * time.Second
+
+// readSecret is a Secret as read, and when.
+type readSecret struct {
+	secret *corev1.Secret
+	at     time.Time
+}
+
+// secret reads a Secret, or reuses a read younger than secretTTL. Only the
+// few Secrets ProviderConfigs name are kept, and each only that long:
+// Secrets are not cached otherwise (see controller.ClientOptions).
+func (r *Resolver) secret(ctx context.Context, name types.NamespacedName) (*corev1.Secret, error) {
+	now := time.Now()
+	r.mu.Lock()
+	for k, s := range r.secrets {
+		if now.Sub(s.at) >= secretTTL {
+			delete(r.secrets, k)
+		}
+	}
+	s, ok := r.secrets[name]
+	r.mu.Unlock()
+	if ok {
+		return s.secret, nil
+	}
+	sec := &corev1.Secret{}
+	if err := r.kube.Get(ctx, name, sec); err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	r.secrets[name] = readSecret{secret: sec, at: now}
+	r.mu.Unlock()
+	return sec, nil
 }
 
 // checkInjected checks the two variables an EKS agent injects into the

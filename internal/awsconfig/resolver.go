@@ -150,6 +150,7 @@ type Resolver struct {
 	creds    map[credentialsKey]validatedCredentials
 	retryers map[string]aws.Retryer
 	budgets  map[string]*budget
+	secrets  map[types.NamespacedName]readSecret
 	// uids are the ProviderConfigs cached, by name.
 	uids   map[string]types.UID
 	builds singleflight.Group
@@ -160,7 +161,7 @@ type Resolver struct {
 func NewResolver(kube client.Client, observer CallObserver) *Resolver {
 	return &Resolver{
 		kube: kube, observer: observer,
-		sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, retryers: map[string]aws.Retryer{}, budgets: map[string]*budget{}, uids: map[string]types.UID{},
+		sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, retryers: map[string]aws.Retryer{}, budgets: map[string]*budget{}, secrets: map[types.NamespacedName]readSecret{}, uids: map[string]types.UID{},
 	}
 }
 

@@ -2,8 +2,11 @@
 package controller
 
 import (
+	"time"
+
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	ec2v1beta1 "github.com/provider-rds/provider-rds/apis/foreign/ec2/v1beta1"
@@ -34,6 +37,14 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 		}
 	}
 	return nil
+}
+
+// CacheOptions are the options of the manager's cache: objects are
+// resynced every syncPeriod, and cached without their managedFields, which
+// the provider never reads and which make up much of a managed resource's
+// size (updates leave them as they are when they are left out).
+func CacheOptions(syncPeriod time.Duration) cache.Options {
+	return cache.Options{SyncPeriod: &syncPeriod, DefaultTransform: cache.TransformStripManagedFields()}
 }
 
 // ClientOptions are the options of the manager's client. Kinds the

@@ -146,6 +146,7 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 	mgr, err := ctrl.NewManager(e.RESTConfig, ctrl.Options{
 		Scheme:        e.Scheme,
 		Client:        controller.ClientOptions(),
+		Cache:         controller.CacheOptions(time.Hour),
 		Metrics:       metricsserver.Options{BindAddress: "0"},
 		Logger:        ctrl.Log.WithName("provider"),
 		WebhookServer: webhook.NewServer(webhook.Options{Host: wio.LocalServingHost, Port: wio.LocalServingPort, CertDir: wio.LocalServingCertDir}),
