@@ -24,6 +24,7 @@ package fleetobserver
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -414,36 +415,31 @@ func (f *Fleet) nextBatch() []key {
 		return nil
 	}
 	var batch []key
+	in := map[key]bool{}
+	// take moves keys of the filter into the batch while it has room. A
+	// key may be in both lists (a reconcile waits for it and the sweep
+	// has it due): it goes into the batch once, or its waiters would be
+	// collected twice, the second time as none.
 	take := func(ks []key) []key {
 		rest := ks[:0]
 		for _, k := range ks {
-			if k.filter == filter && len(batch) < BatchSize {
+			switch {
+			case in[k]:
+			case k.filter == filter && len(batch) < BatchSize:
 				batch = append(batch, k)
+				in[k] = true
 				e := f.entries[k]
 				e.queued, e.sweeping = false, false
-				continue
-			}
-			rest = append(rest, k)
-		}
-		return rest
-	}
-	f.queue = take(f.queue)
-	f.sweep = take(f.sweep)
-	// A key taken from one list may still be in the other.
-	in := map[key]bool{}
-	for _, k := range batch {
-		in[k] = true
-	}
-	drop := func(ks []key) []key {
-		rest := ks[:0]
-		for _, k := range ks {
-			if !in[k] {
+			default:
 				rest = append(rest, k)
 			}
 		}
 		return rest
 	}
-	f.queue, f.sweep = drop(f.queue), drop(f.sweep)
+	f.queue = take(f.queue)
+	f.sweep = take(f.sweep)
+	// A key taken from the sweep may still be further up the queue.
+	f.queue = slices.DeleteFunc(f.queue, func(k key) bool { return in[k] })
 	if len(f.queue) == 0 {
 		f.queuedSince = time.Time{}
 	}

@@ -343,6 +343,42 @@ func TestTransitionsAreSweptSooner(t *testing.T) {
 	}
 }
 
+// A DB instance a reconcile waits for and a sweep has due at once is
+// described once, and the reconcile gets its answer.
+func TestBatchTakesAKeyOnce(t *testing.T) {
+	f := NewRegistry(Options{}).For("s", newFake())
+	f.mu.Lock()
+	for _, id := range []string{"a", "b", "c"} {
+		k := identifierKey(id)
+		f.entry(k).queued, f.entry(k).sweeping = true, true
+		f.queue = append(f.queue, k)
+		f.sweep = append([]key{k}, f.sweep...)
+	}
+	batch := f.nextBatch()
+	rest := len(f.queue) + len(f.sweep)
+	f.mu.Unlock()
+	if diff := cmp.Diff([]key{identifierKey("a"), identifierKey("b"), identifierKey("c")}, batch, cmp.AllowUnexported(key{})); diff != "" {
+		t.Errorf("batch (-want +got):\n%s", diff)
+	}
+	if rest != 0 {
+		t.Errorf("%d keys left queued after the batch took them all", rest)
+	}
+
+	// End to end: a reconcile waiting while transition sweeps run gets
+	// its answer every time.
+	api := newFake()
+	api.put("orders", "creating")
+	f = NewRegistry(Options{Period: time.Hour, TransitionPeriod: time.Millisecond, Linger: time.Millisecond}).For("s", api)
+	for range 200 {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := f.Observe(ctx, "orders", watcher("orders"), time.Microsecond, false)
+		cancel()
+		if err != nil {
+			t.Fatalf("a waiting reconcile got no answer: %v", err)
+		}
+	}
+}
+
 // Answers longer than a page are read to the end.
 func TestObserveReadsEveryPage(t *testing.T) {
 	api := newFake()
