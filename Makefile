@@ -18,9 +18,11 @@ ANGRYJET_VERSION       := v0.0.0-20260719180100-659f1dc036c5
 CROSSPLANE_VERSION     := v2.4.0
 CROSSPLANE_CLI_VERSION := v2.5.0
 FUNCTION_PT_VERSION    := v0.10.7
+GOLANGCI_LINT_VERSION  := v2.15.0
 
 CONTROLLER_GEN := $(CACHE_DIR)/bin/controller-gen-$(CONTROLLER_GEN_VERSION)
 ANGRYJET       := $(CACHE_DIR)/bin/angryjet-$(ANGRYJET_VERSION)
+GOLANGCI_LINT  := $(CACHE_DIR)/bin/golangci-lint-$(GOLANGCI_LINT_VERSION)
 MOTO_VENV      := $(CACHE_DIR)/moto-$(MOTO_VERSION)
 MOTO_SERVER    := $(MOTO_VENV)/bin/moto_server
 MOTO_READY     := $(MOTO_VENV)/.ready
@@ -96,6 +98,9 @@ $(MOTO_READY):
 $(CONTROLLER_GEN):
 	hack/go-build-pinned.sh $@ sigs.k8s.io/controller-tools/cmd/controller-gen sigs.k8s.io/controller-tools@$(CONTROLLER_GEN_VERSION)
 
+$(GOLANGCI_LINT):
+	hack/go-build-pinned.sh $@ github.com/golangci/golangci-lint/v2/cmd/golangci-lint github.com/golangci/golangci-lint/v2@$(GOLANGCI_LINT_VERSION)
+
 $(ANGRYJET):
 	hack/go-build-pinned.sh $@ github.com/crossplane/crossplane-tools/cmd/angryjet github.com/crossplane/crossplane-tools@$(ANGRYJET_VERSION)
 
@@ -132,8 +137,12 @@ fuzz: ## Run every fuzz target for FUZZ_TIME (default 8s) each.
 E2E_SECOND_GROUP := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences)
 E2E_THIRD_GROUP := ^(TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange|TestNamespaced|TestCredentialsOfOtherPartitions)
 
+.PHONY: lint
+lint: $(GOLANGCI_LINT) ## Run golangci-lint (pinned, built from its module) with the linters of .golangci.yml.
+	$(GOLANGCI_LINT) run ./...
+
 .PHONY: test
-test: check-generate $(MOTO_READY) ## Run every test: unit tests, fuzzing for a bounded time, then end-to-end tests on a real control plane and AWS emulator.
+test: check-generate lint $(MOTO_READY) ## Run every test: unit tests, fuzzing for a bounded time, then end-to-end tests on a real control plane and AWS emulator.
 	go vet ./...
 	@mkdir -p _output
 	@$(MAKE) --no-print-directory fuzz

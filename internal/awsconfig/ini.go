@@ -11,7 +11,7 @@ const (
 	iniDefaultProfile = "default"
 
 	keyAccessKeyID     = "aws_access_key_id"
-	keySecretAccessKey = "aws_secret_access_key"
+	keySecretAccessKey = "aws_secret_access_key" //nolint:gosec // G101: the name of an INI key.
 	keySessionToken    = "aws_session_token"
 
 	errMalformedINI = "malformed credentials INI: each line must be a [section] header, a key = value pair, or a comment"

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -79,25 +78,6 @@ type signingOverride struct {
 	name, region string
 }
 
-// apiOptions returns the middleware that applies the override to one call.
-func (o signingOverride) apiOptions() []func(*middleware.Stack) error {
-	if o.name == "" && o.region == "" {
-		return nil
-	}
-	return []func(*middleware.Stack) error{func(st *middleware.Stack) error {
-		return st.Initialize.Add(middleware.InitializeMiddlewareFunc("ProviderRDSSigningOverride",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				if o.name != "" {
-					ctx = awsmiddleware.SetSigningName(ctx, o.name)
-				}
-				if o.region != "" {
-					ctx = awsmiddleware.SetSigningRegion(ctx, o.region)
-				}
-				return next.HandleInitialize(ctx, in)
-			}), middleware.Before)
-	}}
-}
-
 // endpointFor returns the endpoint override for a service, if any.
 func (s Session) endpointFor(service string) *string {
 	if u, ok := s.endpoints[service]; ok {
@@ -110,7 +90,12 @@ func (s Session) endpointFor(service string) *string {
 func (s Session) RDS() *rds.Client {
 	return rds.NewFromConfig(s.Config, func(o *rds.Options) {
 		if o.BaseEndpoint = s.endpointFor(ServiceRDS); o.BaseEndpoint != nil {
-			o.APIOptions = append(o.APIOptions, s.signing.apiOptions()...)
+			if s.signing.name != "" {
+				rds.WithSigV4SigningName(s.signing.name)(o)
+			}
+			if s.signing.region != "" {
+				rds.WithSigV4SigningRegion(s.signing.region)(o)
+			}
 		}
 		if s.budget != nil {
 			o.APIOptions = append(o.APIOptions, s.budget.paced)
@@ -130,7 +115,12 @@ func (s Session) stsWith(creds aws.CredentialsProvider) *sts.Client {
 			o.Credentials = creds
 		}
 		if o.BaseEndpoint = s.endpointFor(ServiceSTS); o.BaseEndpoint != nil {
-			o.APIOptions = append(o.APIOptions, s.signing.apiOptions()...)
+			if s.signing.name != "" {
+				sts.WithSigV4SigningName(s.signing.name)(o)
+			}
+			if s.signing.region != "" {
+				sts.WithSigV4SigningRegion(s.signing.region)(o)
+			}
 		}
 	})
 }

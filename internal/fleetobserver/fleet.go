@@ -226,8 +226,8 @@ func (f *Fleet) mark(name string, deleted bool) {
 	defer f.mu.Unlock()
 	now := time.Now()
 	for _, k := range []key{identifierKey(name), resourceIDKey(name)} {
-		if e, ok := f.entries[k]; ok || k.filter == filterIdentifier {
-			e = f.entry(k)
+		if _, ok := f.entries[k]; ok || k.filter == filterIdentifier {
+			e := f.entry(k)
 			e.changed = now
 			e.deleted = e.deleted || deleted
 		}

@@ -245,7 +245,7 @@ func (d *differ) engineVersion(p v1beta3.InstanceParameters) {
 	}
 	if compareVersions(have, want) > 0 {
 		autoMinor := aws.ToBool(d.db.AutoMinorVersionUpgrade)
-		if !(autoMinor && sameMajor(have, want)) {
+		if !autoMinor || !sameMajor(have, want) {
 			d.cannotApply("engineVersion: the instance runs %s, newer than the requested %s, and RDS cannot downgrade", have, want)
 		}
 		return

@@ -42,7 +42,24 @@ var (
 func Validate(p v1beta3.InstanceParameters, m CreationMethod) []string {
 	v := validation{}
 	engine := strings.ToLower(aws.ToString(p.Engine))
+	v.identity(p, m, engine)
+	v.storageSettings(p, m, engine)
+	v.settings(p, engine)
+	if m == CreateEmpty {
+		v.dbName(engine, aws.ToString(p.DBName))
+		v.username(engine, aws.ToString(p.Username))
+	}
+	for k, val := range p.Tags {
+		if len(k) == 0 || len(k) > 128 || len(aws.ToString(val)) > 256 {
+			v.add("tag %q: keys are 1 to 128 characters and values at most 256", truncate(k, 40))
+		}
+	}
+	return v.problems
+}
 
+// identity checks what the DB instance is: its class, identifier and
+// engine.
+func (v *validation) identity(p v1beta3.InstanceParameters, m CreationMethod, engine string) {
 	if c := aws.ToString(p.InstanceClass); c != "" && !instanceClassPattern.MatchString(c) {
 		v.add("instanceClass %q is not a DB instance class: db.<family>.<size>, such as db.t3.micro", c)
 	}
@@ -60,6 +77,10 @@ func Validate(p v1beta3.InstanceParameters, m CreationMethod) []string {
 	if m == CreateFromS3 && engine != "" && engine != "mysql" {
 		v.add("s3Import restores MySQL backups only, and engine is %q", engine)
 	}
+}
+
+// storageSettings checks storage: its size, type, IOPS and throughput.
+func (v *validation) storageSettings(p v1beta3.InstanceParameters, m CreationMethod, engine string) {
 	if m == CreateEmpty || m == CreateFromS3 {
 		v.storage(engine, p)
 	}
@@ -72,6 +93,10 @@ func Validate(p v1beta3.InstanceParameters, m CreationMethod) []string {
 	if p.MaxAllocatedStorage != nil && p.AllocatedStorage != nil && *p.MaxAllocatedStorage != 0 && *p.MaxAllocatedStorage <= *p.AllocatedStorage {
 		v.add("maxAllocatedStorage (%g) must be greater than allocatedStorage (%g), or 0 to turn storage autoscaling off", *p.MaxAllocatedStorage, *p.AllocatedStorage)
 	}
+}
+
+// settings checks ranges, windows, the license model and placement.
+func (v *validation) settings(p v1beta3.InstanceParameters, engine string) {
 	v.between("backupRetentionPeriod", p.BackupRetentionPeriod, 0, 35)
 	v.between("port", p.Port, 1150, 65535)
 	if p.MonitoringInterval != nil && !slices.Contains(monitoringInterval, *p.MonitoringInterval) {
@@ -95,16 +120,6 @@ func Validate(p v1beta3.InstanceParameters, m CreationMethod) []string {
 	if aws.ToString(p.Timezone) != "" && engine != "" && !strings.Contains(engine, "sqlserver") {
 		v.add("timezone is a setting of SQL Server only, and engine is %q", engine)
 	}
-	if m == CreateEmpty {
-		v.dbName(engine, aws.ToString(p.DBName))
-		v.username(engine, aws.ToString(p.Username))
-	}
-	for k, val := range p.Tags {
-		if len(k) == 0 || len(k) > 128 || len(aws.ToString(val)) > 256 {
-			v.add("tag %q: keys are 1 to 128 characters and values at most 256", truncate(k, 40))
-		}
-	}
-	return v.problems
 }
 
 type validation struct{ problems []string }
@@ -159,13 +174,13 @@ func (v *validation) storage(engine string, p v1beta3.InstanceParameters) {
 	gib := *p.AllocatedStorage
 	t := strings.ToLower(cmp.Or(aws.ToString(p.StorageType), "gp2"))
 	low, high := 20.0, 65536.0
-	switch {
-	case t == "standard":
+	switch t {
+	case "standard":
 		low, high = 5, 3072
 		if strings.HasPrefix(engine, "oracle") {
 			low = 10
 		}
-	case t == "io1" || t == "io2":
+	case "io1", "io2":
 		low = 100
 	}
 	if strings.HasPrefix(engine, "sqlserver") {

@@ -123,7 +123,8 @@ func TestDemoStopsEverythingWithItsOutputClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	select {
-	case <-exited:
+	case err := <-exited:
+		t.Logf("the demo exited after Ctrl-C: %v", err)
 	case <-time.After(time.Minute):
 		_ = demo.Process.Kill()
 		t.Fatal("the demo did not stop within a minute of Ctrl-C")

@@ -218,7 +218,9 @@ func (e *Env) WaitForWebhook(timeout time.Duration) error {
 func (e *Env) Stop() {
 	if e.stopProvider != nil {
 		e.stopProvider()
-		<-e.providerDone
+		if err := <-e.providerDone; err != nil {
+			fmt.Fprintln(os.Stderr, "harness: the provider stopped with:", err)
+		}
 	}
 	if e.controlPlane != nil {
 		_ = e.controlPlane.Stop()

@@ -21,11 +21,11 @@ type Process struct {
 // to <dir>/<name>.log.
 func StartProcess(name, dir string, env []string, bin string, args ...string) (*Process, error) {
 	logPath := filepath.Join(dir, name+".log")
-	log, err := os.Create(logPath) //nolint:gosec // A file in the caller's folder.
+	log, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, args...) //nolint:gosec // Binaries the harness built.
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
@@ -80,10 +80,13 @@ func (p *Process) Log() string {
 // Stop interrupts the process and waits for it, killing it if it lingers.
 func (p *Process) Stop() {
 	_ = p.cmd.Process.Signal(os.Interrupt)
+	// Its exit status says only that it was stopped.
 	select {
-	case <-p.Exited:
+	case err := <-p.Exited:
+		_ = err
 	case <-time.After(10 * time.Second):
 		_ = p.cmd.Process.Kill()
-		<-p.Exited
+		err := <-p.Exited
+		_ = err
 	}
 }

@@ -135,7 +135,7 @@ The environment keeps running until you press Ctrl-C.
 		step("stopping everything the demo started")
 		return nil
 	case err := <-provider.Exited:
-		return fmt.Errorf("the provider exited (%v):\n%s", err, provider.Log())
+		return fmt.Errorf("the provider exited (%w):\n%s", err, provider.Log())
 	}
 }
 
@@ -148,7 +148,7 @@ func apply(ctx context.Context, env *harness.Env, path string) ([]*unstructured.
 	}
 	objs, err := harness.DecodeObjects(bytes.NewReader(raw))
 	if err != nil || len(objs) == 0 {
-		return nil, fmt.Errorf("%s: want objects: %v", path, err)
+		return nil, fmt.Errorf("%s: want objects: %w", path, err)
 	}
 	for _, o := range objs {
 		if err := env.Kube.Create(ctx, o); err != nil {
@@ -182,7 +182,7 @@ func watch(ctx context.Context, env *harness.Env, key client.ObjectKey, in clien
 		case <-ctx.Done():
 			return ctx.Err()
 		case err := <-provider.Exited:
-			return fmt.Errorf("the provider exited (%v):\n%s", err, provider.Log())
+			return fmt.Errorf("the provider exited (%w):\n%s", err, provider.Log())
 		case <-deadline:
 			return fmt.Errorf("%s was not Ready and Synced within %s; last state: %s", key.Name, readyTimeout, line)
 		case <-time.After(500 * time.Millisecond):

@@ -34,10 +34,10 @@ const (
 	// (HMAC-SHA256 under a random key kept in the provider's namespace), from
 	// which the password cannot be recovered, even by guessing, without that
 	// key.
-	AnnotationPasswordVersion = "rds.aws.upbound.io/applied-password-version"
+	AnnotationPasswordVersion = "rds.aws.upbound.io/applied-password-version" //nolint:gosec // G101: the name of an annotation.
 
 	// fingerprintKeySecret holds the key of the password fingerprints.
-	fingerprintKeySecret = "provider-rds-password-fingerprint-key"
+	fingerprintKeySecret = "provider-rds-password-fingerprint-key" //nolint:gosec // G101: the name of a Secret.
 	fingerprintKeyKey    = "key"
 	fingerprintPrefix    = "hmac-sha256:"
 

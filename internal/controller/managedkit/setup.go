@@ -73,7 +73,9 @@ func (k Kind) ControllerName() string {
 
 // NewRecorder returns the event recorder of the kind's controller.
 func NewRecorder(mgr ctrl.Manager, k Kind) event.Recorder {
-	return event.NewAPIRecorder(mgr.GetEventRecorderFor(k.ControllerName()))
+	// crossplane-runtime's recorder takes the core/v1 recorder, which the
+	// newer events API recorder is not.
+	return event.NewAPIRecorder(mgr.GetEventRecorderFor(k.ControllerName())) //nolint:staticcheck // SA1019: see above.
 }
 
 // Setup adds a controller that reconciles one managed kind, with what every

@@ -82,7 +82,8 @@ func Setup(mgr ctrl.Manager, o controller.Options, sessions *awsconfig.Resolver)
 		name := providerconfig.ControllerName(k.kinds.Config.GroupKind().String())
 		r := providerconfig.NewReconciler(mgr, k.kinds,
 			providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
-			providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name))))
+			// As in managedkit.NewRecorder: crossplane-runtime takes the core/v1 recorder.
+			providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name)))) //nolint:staticcheck // SA1019: see above.
 		err := ctrl.NewControllerManagedBy(mgr).
 			Named(name).
 			WithOptions(o.ForControllerRuntime()).
