@@ -165,20 +165,22 @@ type Fleet struct {
 
 // Observe returns the DB instance an external name names, or nil when
 // there is none, from a description no older than maxAge and newer than
-// this provider's last change to it. An external name of the form of a
-// resource ID (db-...) is looked up as one first, then as an identifier,
-// since the reference provider records resource IDs as external names.
-func (f *Fleet) Observe(ctx context.Context, name string, w Watcher, maxAge time.Duration, resourceIDLike bool) (*types.DBInstance, error) {
+// this provider's last change to it; fresh says whether it comes from a
+// call made after Observe was called (maxAge zero asks for one). An
+// external name of the form of a resource ID (db-...) is looked up as one
+// first, then as an identifier, since the reference provider records
+// resource IDs as external names.
+func (f *Fleet) Observe(ctx context.Context, name string, w Watcher, maxAge time.Duration, resourceIDLike bool) (db *types.DBInstance, fresh bool, err error) {
 	if resourceIDLike {
-		db, err := f.observe(ctx, resourceIDKey(name), w, maxAge)
+		db, fresh, err := f.observe(ctx, resourceIDKey(name), w, maxAge)
 		if err != nil || db != nil {
-			return db, err
+			return db, fresh, err
 		}
 	}
 	return f.observe(ctx, identifierKey(name), w, maxAge)
 }
 
-func (f *Fleet) observe(ctx context.Context, k key, w Watcher, maxAge time.Duration) (*types.DBInstance, error) {
+func (f *Fleet) observe(ctx context.Context, k key, w Watcher, maxAge time.Duration) (*types.DBInstance, bool, error) {
 	f.mu.Lock()
 	now := time.Now()
 	e := f.entry(k)
@@ -187,7 +189,7 @@ func (f *Fleet) observe(ctx context.Context, k key, w Watcher, maxAge time.Durat
 	if !e.described.IsZero() && e.described.After(e.changed) && now.Sub(e.described) < maxAge {
 		db := e.db
 		f.mu.Unlock()
-		return db, nil
+		return db, false, nil
 	}
 	done := make(chan outcome, 1)
 	e.waiters = append(e.waiters, waiter{watcher: w, done: done})
@@ -202,9 +204,9 @@ func (f *Fleet) observe(ctx context.Context, k key, w Watcher, maxAge time.Durat
 	f.mu.Unlock()
 	select {
 	case o := <-done:
-		return o.db, o.err
+		return o.db, true, o.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, false, ctx.Err()
 	}
 }
 
@@ -305,7 +307,9 @@ func (f *Fleet) run() {
 			nextSweep = after(f.opts.Period)
 		}
 		if !time.Now().Before(nextTransitions) {
-			f.startSweep(func(e *entry) bool { return e.maxAge < f.opts.Period })
+			// Only instances there: one that is absent has no transition
+			// to end, and the full sweep notices it appear.
+			f.startSweep(func(e *entry) bool { return e.maxAge < f.opts.Period && e.db != nil })
 			nextTransitions = after(f.opts.TransitionPeriod)
 		}
 		if wait := f.lingering(); wait > 0 {

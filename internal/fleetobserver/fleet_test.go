@@ -116,7 +116,7 @@ func TestObserveBatchesConcurrentReconciles(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("db-%03d", i)
-			db, err := f.Observe(context.Background(), id, watcher(id), time.Minute, false)
+			db, _, err := f.Observe(context.Background(), id, watcher(id), time.Minute, false)
 			switch {
 			case err != nil:
 				errs <- err
@@ -151,7 +151,7 @@ func TestObserveLingersForMoreReconciles(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("db-%d", i)
-			if db, err := f.Observe(context.Background(), id, watcher(id), time.Minute, false); err != nil || db == nil {
+			if db, _, err := f.Observe(context.Background(), id, watcher(id), time.Minute, false); err != nil || db == nil {
 				t.Errorf("%s: %v, %v", id, db, err)
 			}
 		}()
@@ -170,15 +170,18 @@ func TestObserveReusesFreshDescriptions(t *testing.T) {
 	f := NewRegistry(Options{Period: time.Hour}).For("s", api)
 	ctx := context.Background()
 	for range 3 {
-		if _, err := f.Observe(ctx, "orders", watcher("orders"), time.Minute, false); err != nil {
+		if _, _, err := f.Observe(ctx, "orders", watcher("orders"), time.Minute, false); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if got := len(api.callLog()); got != 1 {
 		t.Errorf("3 observations within a minute made %d calls, want 1", got)
 	}
-	if _, err := f.Observe(ctx, "orders", watcher("orders"), time.Nanosecond, false); err != nil {
-		t.Fatal(err)
+	if _, fresh, _ := f.Observe(ctx, "orders", watcher("orders"), time.Minute, false); fresh {
+		t.Error("a reused description is reported fresh")
+	}
+	if _, fresh, err := f.Observe(ctx, "orders", watcher("orders"), 0, false); err != nil || !fresh {
+		t.Fatalf("asked for a description made now: fresh %t, error %v", fresh, err)
 	}
 	if got := len(api.callLog()); got != 2 {
 		t.Errorf("an observation that needs a newer description made %d calls in all, want 2", got)
@@ -192,13 +195,13 @@ func TestObserveAfterChangeIsFresh(t *testing.T) {
 	f := NewRegistry(Options{Period: time.Hour}).For("s", api)
 	ctx := context.Background()
 	w := watcher("orders")
-	db, err := f.Observe(ctx, "orders", w, time.Hour, false)
+	db, _, err := f.Observe(ctx, "orders", w, time.Hour, false)
 	if err != nil || db != nil {
 		t.Fatalf("before create: got %v, %v; want absent", db, err)
 	}
 	api.put("orders", "creating") // CreateDBInstance
 	f.Changed("orders")
-	db, err = f.Observe(ctx, "orders", w, time.Hour, false)
+	db, _, err = f.Observe(ctx, "orders", w, time.Hour, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,12 +210,12 @@ func TestObserveAfterChangeIsFresh(t *testing.T) {
 	}
 	api.put("orders", "modifying") // ModifyDBInstance
 	f.Changed("orders")
-	if db, _ = f.Observe(ctx, "orders", w, time.Hour, false); statusOf(db) != "modifying" {
+	if db, _, _ = f.Observe(ctx, "orders", w, time.Hour, false); statusOf(db) != "modifying" {
 		t.Errorf("after modify: got %s, want modifying", statusOf(db))
 	}
 	api.put("orders", "deleting") // DeleteDBInstance
 	f.Deleted("orders")
-	if db, _ = f.Observe(ctx, "orders", w, time.Hour, false); statusOf(db) != "deleting" {
+	if db, _, _ = f.Observe(ctx, "orders", w, time.Hour, false); statusOf(db) != "deleting" {
 		t.Errorf("after delete: got %s, want deleting", statusOf(db))
 	}
 }
@@ -239,7 +242,7 @@ func TestMissingFromBatchIsCheckedOnItsOwn(t *testing.T) {
 			w := watcher("orders")
 			if name != "never there, needs no check" {
 				api.put("orders", "available")
-				if db, err := f.Observe(ctx, "orders", w, time.Hour, false); err != nil || db == nil {
+				if db, _, err := f.Observe(ctx, "orders", w, time.Hour, false); err != nil || db == nil {
 					t.Fatalf("first observation: %v, %v", db, err)
 				}
 			}
@@ -251,7 +254,7 @@ func TestMissingFromBatchIsCheckedOnItsOwn(t *testing.T) {
 			if tc.deleted {
 				f.Deleted("orders")
 			}
-			db, err := f.Observe(ctx, "orders", w, time.Nanosecond, false)
+			db, _, err := f.Observe(ctx, "orders", w, time.Nanosecond, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -276,7 +279,7 @@ func TestSweepNotifiesOutOfBandChanges(t *testing.T) {
 	f := NewRegistry(Options{Period: 50 * time.Millisecond, Notify: func(w Watcher) { notified <- w }}).For("s", api)
 	ctx := context.Background()
 	for _, id := range []string{"changed", "deleted", "steady", "created"} {
-		if _, err := f.Observe(ctx, id, watcher(id), time.Hour, false); err != nil {
+		if _, _, err := f.Observe(ctx, id, watcher(id), time.Hour, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -299,7 +302,7 @@ func TestSweepNotifiesOutOfBandChanges(t *testing.T) {
 	}
 	// The next reconcile reads what the sweep found, without a call.
 	before := len(api.callLog())
-	db, _ := f.Observe(ctx, "changed", watcher("changed"), time.Hour, false)
+	db, _, _ := f.Observe(ctx, "changed", watcher("changed"), time.Hour, false)
 	if statusOf(db) != "storage-full" {
 		t.Errorf("after the sweep: got %s, want storage-full", statusOf(db))
 	}
@@ -319,10 +322,10 @@ func TestTransitionsAreSweptSooner(t *testing.T) {
 	notified := make(chan Watcher, 10)
 	f := NewRegistry(Options{Period: time.Hour, TransitionPeriod: 20 * time.Millisecond, Notify: func(w Watcher) { notified <- w }}).For("s", api)
 	ctx := context.Background()
-	if _, err := f.Observe(ctx, "creating", watcher("creating"), time.Second, false); err != nil {
+	if _, _, err := f.Observe(ctx, "creating", watcher("creating"), time.Second, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Observe(ctx, "settled", watcher("settled"), time.Hour, false); err != nil {
+	if _, _, err := f.Observe(ctx, "settled", watcher("settled"), time.Hour, false); err != nil {
 		t.Fatal(err)
 	}
 	api.put("creating", "available")
@@ -371,7 +374,7 @@ func TestBatchTakesAKeyOnce(t *testing.T) {
 	f = NewRegistry(Options{Period: time.Hour, TransitionPeriod: time.Millisecond, Linger: time.Millisecond}).For("s", api)
 	for range 200 {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		_, err := f.Observe(ctx, "orders", watcher("orders"), time.Microsecond, false)
+		_, _, err := f.Observe(ctx, "orders", watcher("orders"), time.Microsecond, false)
 		cancel()
 		if err != nil {
 			t.Fatalf("a waiting reconcile got no answer: %v", err)
@@ -396,7 +399,7 @@ func TestObserveReadsEveryPage(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("db-%02d", i)
-			if db, err := f.Observe(context.Background(), id, watcher(id), time.Hour, false); err != nil || db == nil {
+			if db, _, err := f.Observe(context.Background(), id, watcher(id), time.Hour, false); err != nil || db == nil {
 				missing.Store(id, err)
 			}
 		}()
@@ -417,7 +420,7 @@ func TestObserveByResourceID(t *testing.T) {
 	f := NewRegistry(Options{Period: time.Hour}).For("s", api)
 	ctx := context.Background()
 	for name, want := range map[string]string{"db-orders": "orders", "db-legacy": "db-legacy"} {
-		db, err := f.Observe(ctx, name, watcher(name), time.Hour, true)
+		db, _, err := f.Observe(ctx, name, watcher(name), time.Hour, true)
 		if err != nil || db == nil {
 			t.Fatalf("%s: %v, %v", name, db, err)
 		}
@@ -432,7 +435,7 @@ func TestForgetStopsTheFleet(t *testing.T) {
 	api := newFake()
 	api.put("orders", "available")
 	f := NewRegistry(Options{Period: 10 * time.Millisecond}).For("s", api)
-	if _, err := f.Observe(context.Background(), "orders", watcher("orders"), time.Hour, false); err != nil {
+	if _, _, err := f.Observe(context.Background(), "orders", watcher("orders"), time.Hour, false); err != nil {
 		t.Fatal(err)
 	}
 	f.Forget("orders", watcher("orders"))

@@ -150,6 +150,7 @@ func TestPasswordChangeWaitsWhileStopped(t *testing.T) {
 	in, secret := passwordInstance(t, "stopped-pw-db", "before-stop-pw-1")
 	createInstance(t, in)
 	waitReadySynced(t, "stopped-pw-db")
+	waitAvailable(t, "stopped-pw-db")
 	if _, err := env.RDS().StopDBInstance(context.Background(), &rds.StopDBInstanceInput{DBInstanceIdentifier: aws.String("stopped-pw-db")}); err != nil {
 		t.Fatal(err)
 	}

@@ -86,6 +86,17 @@ func waitSyncedError(t *testing.T, name, want string) string {
 	return msg
 }
 
+// waitAvailable waits until AWS reports a DB instance available: Ready
+// comes as soon as it serves (backing-up included), and some actions (stop,
+// reboot) AWS takes only when it is available.
+func waitAvailable(t *testing.T, id string) {
+	t.Helper()
+	harness.Eventually(t, waitTimeout, id+" available", func() (bool, string) {
+		db := describe(t, id)
+		return db != nil && aws.ToString(db.DBInstanceStatus) == "available", "not yet"
+	})
+}
+
 // describe returns the DB instance from the backend, or nil if it is gone.
 func describe(t *testing.T, id string) *types.DBInstance {
 	t.Helper()

@@ -288,6 +288,7 @@ func TestStaticParameterChangeWaitsForReboot(t *testing.T) {
 	// A new group takes effect at the next reboot too; reboot as a user
 	// would, so that only the parameter change is pending below.
 	waitReadySynced(t, "reboot-db")
+	waitAvailable(t, "reboot-db")
 	if _, err := env.RDS().RebootDBInstance(context.Background(), &rds.RebootDBInstanceInput{DBInstanceIdentifier: aws.String("reboot-db")}); err != nil {
 		t.Fatal(err)
 	}

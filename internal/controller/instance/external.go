@@ -66,7 +66,7 @@ type RDSAPI interface {
 // calls of many (a fleetobserver.Fleet), and is told of this provider's
 // changes so that no reconcile acts on a description from before them.
 type instanceObserver interface {
-	Observe(ctx context.Context, name string, w fleetobserver.Watcher, maxAge time.Duration, resourceIDLike bool) (*types.DBInstance, error)
+	Observe(ctx context.Context, name string, w fleetobserver.Watcher, maxAge time.Duration, resourceIDLike bool) (db *types.DBInstance, fresh bool, err error)
 	Changed(name string)
 	Deleted(name string)
 	Forget(name string, w fleetobserver.Watcher)
@@ -125,40 +125,67 @@ func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.E
 		}
 		return managed.ExternalObservation{}, err
 	}
-	found, err := e.instances.Observe(ctx, id, e.watcher, e.maxAge(cr), resourceIDLike.MatchString(id))
+	// A first look, on a copy, may use the fleet's last description. When
+	// what it finds will make the reconcile create, change or delete the
+	// DB instance, the reconcile looks again with a description made now:
+	// it acts only on what AWS says at the time.
+	probe := cr.DeepCopy()
+	o, fresh, err := e.observe(ctx, probe, id, e.maxAge(cr))
+	if err == nil && !fresh && acts(probe, o) {
+		o, _, err = e.observe(ctx, cr, id, 0)
+		return o, err
+	}
+	*cr = *probe
+	return o, err
+}
+
+// acts reports whether the managed reconciler acts on the DB instance
+// after an observation: creates, updates or deletes it.
+func acts(cr *v1beta3.Instance, o managed.ExternalObservation) bool {
+	if meta.WasDeleted(cr) {
+		return o.ResourceExists
+	}
+	return !o.ResourceExists || !o.ResourceUpToDate || o.ResourceLateInitialized
+}
+
+// observe is one observation of the DB instance of an external name, from
+// a description no older than maxAge; fresh says whether it was made for
+// this observation.
+func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string, maxAge time.Duration) (managed.ExternalObservation, bool, error) {
+	found, fresh, err := e.instances.Observe(ctx, id, e.watcher, maxAge, resourceIDLike.MatchString(id))
 	if err != nil {
-		return managed.ExternalObservation{}, errors.Wrap(err, errDescribe)
+		return managed.ExternalObservation{}, false, errors.Wrap(err, errDescribe)
 	}
 	if found == nil {
 		if meta.WasDeleted(cr) {
 			e.instances.Forget(id, e.watcher)
 		}
-		return managed.ExternalObservation{ResourceExists: false}, nil
+		return managed.ExternalObservation{ResourceExists: false}, fresh, nil
 	}
 	db := *found
 	if notOurs(cr, db, e.kind) {
 		if meta.WasDeleted(cr) {
 			// Never delete a database this Instance did not create.
-			return managed.ExternalObservation{ResourceExists: false}, nil
+			return managed.ExternalObservation{ResourceExists: false}, fresh, nil
 		}
-		return managed.ExternalObservation{}, errors.Errorf(errForeignInstance, id, AnnotationNewInstance, cr.GetName(), AnnotationNewInstance)
+		return managed.ExternalObservation{}, false, errors.Errorf(errForeignInstance, id, AnnotationNewInstance, cr.GetName(), AnnotationNewInstance)
 	}
 	e.observed = &db
 
 	cr.Status.AtProvider = rdsinstance.Observation(db, cr.Spec.ForProvider)
 	cr.SetConditions(rdsinstance.ReadyCondition(aws.ToString(db.DBInstanceStatus)))
 	if meta.WasDeleted(cr) {
-		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, fresh, nil
 	}
 
 	lateInitialized := rdsinstance.LateInitialize(&cr.Spec.ForProvider, cr.Spec.InitProvider, db)
 	pw, err := e.appliedPassword(ctx, cr, db)
 	if err != nil {
-		return managed.ExternalObservation{}, err
+		return managed.ExternalObservation{}, false, err
 	}
 	plan, err := e.planPassword(ctx, cr, db, pw)
 	if err != nil {
-		return managed.ExternalObservation{}, err
+		return managed.ExternalObservation{}, false, err
 	}
 	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, e.desiredTags(cr))
 	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
@@ -183,7 +210,7 @@ func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.E
 		ResourceLateInitialized: lateInitialized,
 		ConnectionDetails:       rdsinstance.ConnectionDetails(db, plan.published),
 		Diff:                    diff,
-	}, nil
+	}, fresh, nil
 }
 
 // pendingMessage explains changes AWS accepted and has not applied yet.
@@ -197,10 +224,11 @@ func pendingMessage(cr *v1beta3.Instance, pending []string) string {
 
 // maxAge is how old a description an observation may use: as old as the
 // poll interval, as the fleet's sweep keeps it; during a short transition
-// (creating, modifying, ...) newer, so that Ready follows AWS within
-// seconds.
+// (creating, modifying, ...), or before the first observation, newer, so
+// that the fleet describes the instance as often and Ready follows AWS
+// within seconds.
 func (e *external) maxAge(cr *v1beta3.Instance) time.Duration {
-	if rdsinstance.InTransition(aws.ToString(cr.Status.AtProvider.Status)) {
+	if s := aws.ToString(cr.Status.AtProvider.Status); s == "" || rdsinstance.InTransition(s) {
 		return transitionMaxAge(e.poll)
 	}
 	return e.poll

@@ -363,3 +363,40 @@ func TestNotOurs(t *testing.T) {
 		})
 	}
 }
+
+// A reconcile that will change or delete the DB instance acts on a
+// description made for it, not on the fleet's earlier one: AWS may have
+// changed the instance since (here it failed, and AWS refuses a final
+// snapshot of a failed instance), and a reconcile that changes nothing
+// reuses the earlier description.
+func TestActsOnlyOnAFreshDescription(t *testing.T) {
+	f := &fakeRDS{db: dbWith("available")}
+	e := fakeExternal(f)
+	ctx := context.Background()
+	settled := instanceWith(func(in *v1beta3.Instance) { in.Status.AtProvider.Status = aws.String("available") })
+	if _, err := e.Observe(ctx, settled); err != nil { // described, and late-initialised
+		t.Fatal(err)
+	}
+
+	f.db = dbWith("failed") // out of band, after the fleet described it
+	if _, err := e.Observe(ctx, settled); err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(settled.Status.AtProvider.Status); got != "available" {
+		t.Errorf("a reconcile that changes nothing described the instance again: status %s", got)
+	}
+
+	deleted := settled.DeepCopy()
+	now := metav1.Now()
+	deleted.SetDeletionTimestamp(&now)
+	if _, err := e.Observe(ctx, deleted); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.Delete(ctx, deleted)
+	if err == nil || !strings.Contains(err.Error(), "skipFinalSnapshot") {
+		t.Errorf("Delete of an instance that failed since the last description: got %v, want the final snapshot refusal", err)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("calls AWS would refuse: %v", f.calls)
+	}
+}
