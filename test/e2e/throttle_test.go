@@ -9,12 +9,15 @@ import (
 )
 
 // When AWS throttles (the bed's token bucket, small here so that it runs in
-// seconds), a burst of reconciles is paced and retried by the retryer the
-// account and region share: every Instance becomes Ready, and no throttled
-// call reaches an Instance's conditions.
+// seconds, and smaller than the provider's budget assumes, as when other
+// tools share the account), a burst of reconciles is paced and retried by
+// the retryer the account and region share: every Instance becomes Ready,
+// and no throttled call reaches an Instance's conditions. The bucket is
+// tiny because batched observation makes few calls: eight creates and a
+// handful of describes.
 func TestThrottlingIsAbsorbed(t *testing.T) {
 	bed := env.Bed(t)
-	bed.Throttle(t, true, 10, 4)
+	bed.Throttle(t, true, 3, 1)
 	defer bed.Throttle(t, false, 0, 0)
 	refusedBefore, failedBefore := bed.Throttled(t), env.Calls.Failures("Throttling")
 
