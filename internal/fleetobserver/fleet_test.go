@@ -105,31 +105,7 @@ func TestObserveBatchesConcurrentReconciles(t *testing.T) {
 	api := newFake()
 	api.latency = 20 * time.Millisecond
 	const n = 250
-	for i := range n {
-		api.put(fmt.Sprintf("db-%03d", i), "available")
-	}
-	f := NewRegistry(Options{Period: time.Hour}).For("s", api)
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			id := fmt.Sprintf("db-%03d", i)
-			db, _, err := f.Observe(context.Background(), id, watcher(id), time.Minute, false)
-			switch {
-			case err != nil:
-				errs <- err
-			case db == nil || aws.ToString(db.DBInstanceIdentifier) != id:
-				errs <- fmt.Errorf("%s: got %v", id, db)
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	observeConcurrently(t, api, n)
 	calls := api.callLog()
 	if len(calls) > 6 || api.maxValues > BatchSize {
 		t.Errorf("%d calls (largest %d identifiers) for %d reconciles: %v; want a few calls of at most %d", len(calls), api.maxValues, n, calls, BatchSize)
@@ -387,28 +363,38 @@ func TestObserveReadsEveryPage(t *testing.T) {
 	api := newFake()
 	api.pageSize = 7
 	api.latency = 10 * time.Millisecond
-	const n = 30
+	observeConcurrently(t, api, 30)
+}
+
+// observeConcurrently puts n available instances into the fake and has as
+// many reconciles observe one each at once: each must get its own.
+func observeConcurrently(t *testing.T, api *fakeRDS, n int) {
+	t.Helper()
 	for i := range n {
-		api.put(fmt.Sprintf("db-%02d", i), "available")
+		api.put(fmt.Sprintf("db-%03d", i), "available")
 	}
 	f := NewRegistry(Options{Period: time.Hour}).For("s", api)
 	var wg sync.WaitGroup
-	var missing sync.Map
+	errs := make(chan error, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			id := fmt.Sprintf("db-%02d", i)
-			if db, _, err := f.Observe(context.Background(), id, watcher(id), time.Hour, false); err != nil || db == nil {
-				missing.Store(id, err)
+			id := fmt.Sprintf("db-%03d", i)
+			db, _, err := f.Observe(context.Background(), id, watcher(id), time.Minute, false)
+			switch {
+			case err != nil:
+				errs <- fmt.Errorf("%s: %w", id, err)
+			case db == nil || aws.ToString(db.DBInstanceIdentifier) != id:
+				errs <- fmt.Errorf("%s: got %v", id, db)
 			}
 		}()
 	}
 	wg.Wait()
-	missing.Range(func(k, v any) bool {
-		t.Errorf("%s not found (%v)", k, v)
-		return true
-	})
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
 
 // An external name in the form of a resource ID is looked up as one, then

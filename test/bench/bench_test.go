@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,14 +89,7 @@ func BenchmarkFleet(b *testing.B) {
 	bed := env.Bed(b)
 	bed.Throttle(b, true, burst, rate)
 
-	bin := filepath.Join(b.TempDir(), "provider")
-	// Built as `make build` builds the binary users run.
-	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./cmd/provider")
-	build.Dir = env.Root
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := env.BuildProvider(b)
 	if err := env.CreateCredentialsSecret(ctx); err != nil {
 		b.Fatal(err)
 	}
@@ -418,44 +409,31 @@ func (c counts) since(before counts) counts {
 	return out
 }
 
-func (c counts) by(operation string) int {
+// sum adds the calls of the operations and outcomes that match.
+func (c counts) sum(match func(operation, outcome string) bool) int {
 	n := 0.0
 	for k, v := range c {
-		if k[0] == operation {
+		if match(k[0], k[1]) {
 			n += v
 		}
 	}
 	return int(n)
+}
+
+func (c counts) by(operation string) int {
+	return c.sum(func(op, _ string) bool { return op == operation })
 }
 
 func (c counts) byOutcome(outcome string) int {
-	n := 0.0
-	for k, v := range c {
-		if k[1] == outcome {
-			n += v
-		}
-	}
-	return int(n)
+	return c.sum(func(_, out string) bool { return out == outcome })
 }
 
 func (c counts) failures() int {
-	n := 0.0
-	for k, v := range c {
-		if k[1] != "success" && k[1] != "DBInstanceNotFound" {
-			n += v
-		}
-	}
-	return int(n)
+	return c.sum(func(_, out string) bool { return out != "success" && out != "DBInstanceNotFound" })
 }
 
 func (c counts) mutating() int {
-	n := 0.0
-	for k, v := range c {
-		if !strings.HasPrefix(k[0], "Describe") && !strings.HasPrefix(k[0], "List") {
-			n += v
-		}
-	}
-	return int(n)
+	return c.sum(func(op, _ string) bool { return !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "List") })
 }
 
 // process reads a process's memory and CPU from /proc.

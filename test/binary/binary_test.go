@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,13 +35,7 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 	}
 	t.Cleanup(env.Stop)
 
-	root := env.Root
-	bin := filepath.Join(t.TempDir(), "provider")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/provider")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := env.BuildProvider(t)
 	if err := env.CreateCredentialsSecret(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"testing"
 	"time"
 )
 
@@ -35,6 +36,20 @@ func StartProcess(name, dir string, env []string, bin string, args ...string) (*
 	p := &Process{cmd: cmd, LogPath: logPath, Exited: make(chan error, 1)}
 	go func() { p.Exited <- cmd.Wait(); _ = log.Close() }()
 	return p, nil
+}
+
+// BuildProvider builds the provider binary as `make build` does, into a
+// temporary folder of the test, and returns its path.
+func (e *Env) BuildProvider(tb testing.TB) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "provider")
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./cmd/provider")
+	build.Dir = e.Root
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // StartProviderBinary runs the provider binary with a kubeconfig for the
