@@ -119,12 +119,12 @@ bench: $(MOTO_READY) ## Measure the provider binary with a fleet of BENCH_N Inst
 # validation, version conversion. FUZZ_TIME counts executions: with a
 # duration, Go 1.26's fuzzing coordinator may report its own deadline as a
 # failure on a busy machine (go.dev/issue/75804, fixed in Go 1.27).
-FUZZ_TIME ?= 3000x
+FUZZ_TIME ?= 1000x
 FUZZ_TARGETS := internal/awsconfig:FuzzParseSharedCredentials internal/rdsinstance:FuzzDiff internal/rdstags:FuzzTagDiff \
 	internal/controller/instance:FuzzValidIdentifier apis/rds/conversion:FuzzHubRoundTrip
 
 .PHONY: fuzz
-fuzz: ## Run every fuzz target for FUZZ_TIME (default 3000 executions) each.
+fuzz: ## Run every fuzz target for FUZZ_TIME (default 1000 executions) each.
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz: $${t#*:} ($(FUZZ_TIME))"; \
 	  go test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZ_TIME) -parallel 1 ./$${t%%:*}/ > _output/fuzz.log 2>&1 || { cat _output/fuzz.log; exit 1; }; \
