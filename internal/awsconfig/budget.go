@@ -2,6 +2,7 @@ package awsconfig
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -69,13 +70,7 @@ func (b *budget) wait(ctx context.Context, class int) error {
 			return nil // granted meanwhile: use it
 		default:
 		}
-		q := b.waiting[class]
-		for i := range q {
-			if q[i] == t {
-				b.waiting[class] = append(q[:i:i], q[i+1:]...)
-				break
-			}
-		}
+		b.waiting[class] = slices.DeleteFunc(b.waiting[class], func(x *turn) bool { return x == t })
 		return ctx.Err()
 	}
 }

@@ -78,6 +78,17 @@ type signingOverride struct {
 	name, region string
 }
 
+// withSigning applies a signing override to a client's options through the
+// client's own option functions (each service package has its pair).
+func withSigning[O any](s signingOverride, o *O, name, region func(string) func(*O)) {
+	if s.name != "" {
+		name(s.name)(o)
+	}
+	if s.region != "" {
+		region(s.region)(o)
+	}
+}
+
 // endpointFor returns the endpoint override for a service, if any.
 func (s Session) endpointFor(service string) *string {
 	if u, ok := s.endpoints[service]; ok {
@@ -90,12 +101,7 @@ func (s Session) endpointFor(service string) *string {
 func (s Session) RDS() *rds.Client {
 	return rds.NewFromConfig(s.Config, func(o *rds.Options) {
 		if o.BaseEndpoint = s.endpointFor(ServiceRDS); o.BaseEndpoint != nil {
-			if s.signing.name != "" {
-				rds.WithSigV4SigningName(s.signing.name)(o)
-			}
-			if s.signing.region != "" {
-				rds.WithSigV4SigningRegion(s.signing.region)(o)
-			}
+			withSigning(s.signing, o, rds.WithSigV4SigningName, rds.WithSigV4SigningRegion)
 		}
 		if s.budget != nil {
 			o.APIOptions = append(o.APIOptions, s.budget.paced)
@@ -115,12 +121,7 @@ func (s Session) stsWith(creds aws.CredentialsProvider) *sts.Client {
 			o.Credentials = creds
 		}
 		if o.BaseEndpoint = s.endpointFor(ServiceSTS); o.BaseEndpoint != nil {
-			if s.signing.name != "" {
-				sts.WithSigV4SigningName(s.signing.name)(o)
-			}
-			if s.signing.region != "" {
-				sts.WithSigV4SigningRegion(s.signing.region)(o)
-			}
+			withSigning(s.signing, o, sts.WithSigV4SigningName, sts.WithSigV4SigningRegion)
 		}
 	})
 }
@@ -138,8 +139,7 @@ type Resolver struct {
 	mu       sync.Mutex
 	sessions map[sessionKey]Session
 	creds    map[credentialsKey]validatedCredentials
-	retryers map[string]aws.Retryer
-	budgets  map[string]*budget
+	pacing   map[string]pacing
 	secrets  map[types.NamespacedName]readSecret
 	// uids are the ProviderConfigs cached, by name.
 	uids   map[string]types.UID
@@ -151,7 +151,7 @@ type Resolver struct {
 func NewResolver(kube client.Client, observer CallObserver) *Resolver {
 	return &Resolver{
 		kube: kube, observer: observer,
-		sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, retryers: map[string]aws.Retryer{}, budgets: map[string]*budget{}, secrets: map[types.NamespacedName]readSecret{}, uids: map[string]types.UID{},
+		sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, pacing: map[string]pacing{}, secrets: map[types.NamespacedName]readSecret{}, uids: map[string]types.UID{},
 	}
 }
 
@@ -397,8 +397,8 @@ func (r *Resolver) pacingFor(account, providerConfigUID, region string) (aws.Ret
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if rt, ok := r.retryers[key]; ok {
-		return rt, r.budgets[key]
+	if p, ok := r.pacing[key]; ok {
+		return p.retryer, p.budget
 	}
 	rt := retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 		o.StandardOptions = append(o.StandardOptions, func(so *retry.StandardOptions) {
@@ -407,8 +407,15 @@ func (r *Resolver) pacingFor(account, providerConfigUID, region string) (aws.Ret
 			so.RateLimiter = ratelimit.None
 		})
 	})
-	r.retryers[key], r.budgets[key] = rt, newBudget(rdsBurst, rdsRate)
-	return rt, r.budgets[key]
+	p := pacing{retryer: rt, budget: newBudget(rdsBurst, rdsRate)}
+	r.pacing[key] = p
+	return p.retryer, p.budget
+}
+
+// pacing is how the calls of one account and region are paced.
+type pacing struct {
+	retryer aws.Retryer
+	budget  *budget
 }
 
 // loadConfig returns the SDK configuration of a region: the metadata
