@@ -32,6 +32,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/errors"
 )
@@ -250,13 +251,6 @@ func (f *Fleet) Forget(name string, w Watcher) {
 	}
 }
 
-// Watched returns how many DB instances the fleet watches.
-func (f *Fleet) Watched() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.entries)
-}
-
 // entry returns the entry of a key, made if missing; f.mu is held.
 func (f *Fleet) entry(k key) *entry {
 	e, ok := f.entries[k]
@@ -270,18 +264,8 @@ func (f *Fleet) entry(k key) *entry {
 // drop removes an entry and its place in the queues; f.mu is held.
 func (f *Fleet) drop(k key) {
 	delete(f.entries, k)
-	f.queue = without(f.queue, k)
-	f.sweep = without(f.sweep, k)
-}
-
-func without(ks []key, k key) []key {
-	out := ks[:0]
-	for _, x := range ks {
-		if x != k {
-			out = append(out, x)
-		}
-	}
-	return out
+	is := func(x key) bool { return x == k }
+	f.queue, f.sweep = slices.DeleteFunc(f.queue, is), slices.DeleteFunc(f.sweep, is)
 }
 
 // start runs the fleet's loop unless it runs, and wakes it; f.mu is held.
@@ -314,10 +298,7 @@ func (f *Fleet) run() {
 		}
 		if wait := f.lingering(); wait > 0 {
 			f.mu.Unlock()
-			select {
-			case <-f.wake:
-			case <-time.After(wait):
-			}
+			f.idle(wait)
 			continue
 		}
 		batch := f.nextBatch()
@@ -328,10 +309,7 @@ func (f *Fleet) run() {
 				return
 			}
 			f.mu.Unlock()
-			select {
-			case <-f.wake:
-			case <-time.After(time.Until(earliest(nextSweep, nextTransitions))):
-			}
+			f.idle(time.Until(earliest(nextSweep, nextTransitions)))
 			continue
 		}
 		// The reconciles waiting now asked before this call starts, so its
@@ -363,6 +341,14 @@ func (f *Fleet) run() {
 			}
 		}
 		f.settle(batch, started, found, err, waiters)
+	}
+}
+
+// idle waits until a reconcile asks for something, or for d.
+func (f *Fleet) idle(d time.Duration) {
+	select {
+	case <-f.wake:
+	case <-time.After(d):
 	}
 }
 
@@ -423,7 +409,9 @@ func (f *Fleet) nextBatch() []key {
 	// take moves keys of the filter into the batch while it has room. A
 	// key may be in both lists (a reconcile waits for it and the sweep
 	// has it due): it goes into the batch once, or its waiters would be
-	// collected twice, the second time as none.
+	// collected twice, the second time as none. The queue is taken from
+	// first, so a key the sweep gives is never left behind in it: either
+	// the queue's keys of the filter all fit, or the batch is full.
 	take := func(ks []key) []key {
 		rest := ks[:0]
 		for _, k := range ks {
@@ -442,8 +430,6 @@ func (f *Fleet) nextBatch() []key {
 	}
 	f.queue = take(f.queue)
 	f.sweep = take(f.sweep)
-	// A key taken from the sweep may still be further up the queue.
-	f.queue = slices.DeleteFunc(f.queue, func(k key) bool { return in[k] })
 	if len(f.queue) == 0 {
 		f.queuedSince = time.Time{}
 	}
@@ -494,8 +480,9 @@ func (f *Fleet) describeOne(k key) (*types.DBInstance, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
 	out, err := f.api.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(k.value)})
-	var nf *types.DBInstanceNotFoundFault
-	if errors.As(err, &nf) {
+	// By code, as the instance controller tells it: typed or not.
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorCode() == "DBInstanceNotFound" {
 		return nil, nil
 	}
 	if err != nil {

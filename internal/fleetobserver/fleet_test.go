@@ -425,8 +425,11 @@ func TestForgetStopsTheFleet(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Forget("orders", watcher("orders"))
-	if n := f.Watched(); n != 0 {
-		t.Errorf("%d instances still watched", n)
+	f.mu.Lock()
+	watched := len(f.entries)
+	f.mu.Unlock()
+	if watched != 0 {
+		t.Errorf("%d instances still watched", watched)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
