@@ -80,17 +80,24 @@ const changesBuffer = 4096
 // calls, and where to send Instances whose DB instance a sweep found
 // changed.
 type observation struct {
-	fleets  *fleetobserver.Registry
-	kinds   map[string]managedkit.Kind
-	changes map[string]chan event.GenericEvent
-	poll    time.Duration
+	fleets *fleetobserver.Registry
+	// kinds are the Instance kinds, by watcher kind, each with the channel
+	// of its Instances to reconcile.
+	kinds map[string]changes
+	poll  time.Duration
+}
+
+// changes are the Instances of a kind to reconcile because their DB
+// instance changed.
+type changes struct {
+	kind managedkit.Kind
+	ch   chan event.GenericEvent
 }
 
 func newObservation(poll time.Duration, kinds ...managedkit.Kind) *observation {
-	o := &observation{kinds: map[string]managedkit.Kind{}, changes: map[string]chan event.GenericEvent{}, poll: poll}
+	o := &observation{kinds: map[string]changes{}, poll: poll}
 	for _, k := range kinds {
-		name := watcherKind(k)
-		o.kinds[name], o.changes[name] = k, make(chan event.GenericEvent, changesBuffer)
+		o.kinds[watcherKind(k)] = changes{kind: k, ch: make(chan event.GenericEvent, changesBuffer)}
 	}
 	o.fleets = fleetobserver.NewRegistry(fleetobserver.Options{
 		Period:           time.Duration(sweepShare * float64(poll)),
@@ -107,15 +114,15 @@ func watcherKind(k managedkit.Kind) string { return k.GroupVersionKind.GroupKind
 
 // notify queues an Instance for a reconcile, without blocking the fleet.
 func (o *observation) notify(w fleetobserver.Watcher) {
-	k, ok := o.kinds[w.Kind]
+	c, ok := o.kinds[w.Kind]
 	if !ok {
 		return
 	}
-	obj := k.New()
+	obj := c.kind.New()
 	obj.SetNamespace(w.Namespace)
 	obj.SetName(w.Name)
 	select {
-	case o.changes[w.Kind] <- event.GenericEvent{Object: obj}:
+	case c.ch <- event.GenericEvent{Object: obj}:
 	default:
 	}
 }
@@ -123,7 +130,7 @@ func (o *observation) notify(w fleetobserver.Watcher) {
 // changesOf is the source of a kind's Instances to reconcile because their
 // DB instance changed.
 func (o *observation) changesOf(k managedkit.Kind) source.Source {
-	return source.Channel(o.changes[watcherKind(k)], &handler.EnqueueRequestForObject{})
+	return source.Channel(o.kinds[watcherKind(k)].ch, &handler.EnqueueRequestForObject{})
 }
 
 // jittered spreads polls by up to a tenth of the interval either way, so
