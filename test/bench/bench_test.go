@@ -303,35 +303,23 @@ func parallel(b *testing.B, names []string, f func(string) error) {
 // waitFleet lists the fleet every five seconds until done says so.
 func waitFleet(b *testing.B, env *harness.Env, n int, timeout time.Duration, done func([]v1beta3.Instance) bool) {
 	b.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
+	harness.EventuallyEvery(b, 5*time.Second, timeout, fmt.Sprintf("the fleet of %d", n), func() (bool, string) {
 		list := &v1beta3.InstanceList{}
-		if err := env.Kube.List(context.Background(), list, client.MatchingLabels{label: "true"}); err == nil && done(list.Items) {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("the fleet of %d did not get there within %s", n, timeout)
-		}
-		time.Sleep(5 * time.Second)
-	}
+		err := env.Kube.List(context.Background(), list, client.MatchingLabels{label: "true"})
+		return err == nil && done(list.Items), fmt.Sprintf("%d listed (%v)", len(list.Items), err)
+	})
 }
 
 // waitGone lists the fleet's metadata only, every second, until no
 // Instance is left.
 func waitGone(b *testing.B, env *harness.Env, n int, timeout time.Duration) {
 	b.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
+	harness.EventuallyEvery(b, time.Second, timeout, fmt.Sprintf("the fleet of %d deleted", n), func() (bool, string) {
 		list := &metav1.PartialObjectMetadataList{}
 		list.SetGroupVersionKind(v1beta3.InstanceGroupVersionKind.GroupVersion().WithKind("InstanceList"))
-		if err := env.Kube.List(context.Background(), list, client.MatchingLabels{label: "true"}); err == nil && len(list.Items) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("the fleet of %d was not deleted within %s", n, timeout)
-		}
-		time.Sleep(time.Second)
-	}
+		err := env.Kube.List(context.Background(), list, client.MatchingLabels{label: "true"})
+		return err == nil && len(list.Items) == 0, fmt.Sprintf("%d left (%v)", len(list.Items), err)
+	})
 }
 
 // longestGap is the longest time within [from, to] without a description.
@@ -454,7 +442,7 @@ func (c counts) failures() int {
 }
 
 func (c counts) mutating() int {
-	return c.sum(func(op, _ string) bool { return !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "List") })
+	return c.sum(func(op, _ string) bool { return harness.Mutating(op) })
 }
 
 // process reads a process's memory and CPU from /proc.

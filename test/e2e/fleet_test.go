@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -31,18 +30,6 @@ func createFleet(t *testing.T, prefix string, n int) []string {
 	return names
 }
 
-// mutatingCalls sums the RDS calls that change something.
-func mutatingCalls(calls map[string]int) map[string]int {
-	out := map[string]int{}
-	for k, v := range calls {
-		op, ok := strings.CutPrefix(k, "rds:")
-		if ok && !strings.HasPrefix(op, "Describe") && !strings.HasPrefix(op, "List") {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // A fleet's Instances are observed together: DescribeDBInstances calls
 // filtered by many identifiers, not one call per Instance per poll, and
 // still every Instance is described within each poll or so (the bed's
@@ -63,8 +50,8 @@ func TestFleetIsObservedInBatches(t *testing.T) {
 	if got, most := calls["rds:DescribeDBInstances"], 2*polls; got > most {
 		t.Errorf("%d DescribeDBInstances for %d Instances over %d polls; want at most %d (batched)", got, len(names), polls, most)
 	}
-	if m := mutatingCalls(calls); len(m) > 0 {
-		t.Errorf("mutating calls in steady state: %v", m)
+	if n := mutating(calls); n != 0 {
+		t.Errorf("%d mutating calls in steady state: %s", n, harness.Format(calls))
 	}
 	// Twice the poll: the suite runs beside three other test processes on
 	// two cores; `make bench` holds the provider to one poll.

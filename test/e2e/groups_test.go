@@ -206,8 +206,7 @@ func TestSubnetGroupLifecycle(t *testing.T) {
 func mutating(calls map[string]int) int {
 	n := 0
 	for op, c := range calls {
-		name := op[strings.Index(op, ":")+1:]
-		if !strings.HasPrefix(name, "Describe") && !strings.HasPrefix(name, "List") && !strings.Contains(op, "!") {
+		if harness.Mutating(op[strings.Index(op, ":")+1:]) && !strings.Contains(op, "!") {
 			n += c
 		}
 	}

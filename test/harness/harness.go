@@ -302,6 +302,12 @@ type CallCounter struct {
 	failures map[string]int
 }
 
+// Mutating reports whether an AWS operation changes something: all but
+// Describe* and List*.
+func Mutating(operation string) bool {
+	return !strings.HasPrefix(operation, "Describe") && !strings.HasPrefix(operation, "List")
+}
+
 // NewCallCounter returns an empty CallCounter.
 func NewCallCounter() *CallCounter {
 	return &CallCounter{counts: map[string]int{}, failures: map[string]int{}}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -41,6 +42,21 @@ func (e *Env) CheckNoSecretsLeaked(t testing.TB, extraLogs ...string) {
 	for _, l := range leaks {
 		t.Error(l)
 	}
+}
+
+// SuiteLeakedSecrets reports on standard error, for a suite whose tests
+// have all run, every place a secret value appears (SecretLeaks), and
+// whether any did or the search failed: either fails the suite.
+func (e *Env) SuiteLeakedSecrets(suite string, extraLogs ...string) bool {
+	leaks, err := e.SecretLeaks(context.Background(), extraLogs...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, suite+": cannot check for leaked secrets:", err)
+		return true
+	}
+	for _, l := range leaks {
+		fmt.Fprintln(os.Stderr, suite+":", l)
+	}
+	return len(leaks) > 0
 }
 
 // SecretLeaks returns where a secret value of the cluster appears (see

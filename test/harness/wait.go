@@ -9,6 +9,13 @@ import (
 // test with the last explanation cond gave.
 func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
+	EventuallyEvery(t, 200*time.Millisecond, timeout, what, cond)
+}
+
+// EventuallyEvery is Eventually polling every interval, for conditions
+// that are costly to check.
+func EventuallyEvery(t testing.TB, interval, timeout time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
 		ok, why := cond()
@@ -18,6 +25,6 @@ func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (b
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: not so after %s: %s", what, timeout, why)
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(interval)
 	}
 }
