@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/provider-rds/provider-rds/internal/awsconfig"
 )
 
 // settings are the provider's command-line settings.
@@ -14,6 +16,7 @@ type settings struct {
 	pollInterval            time.Duration
 	pollStateMetric         time.Duration
 	maxReconcileRate        int
+	awsAttemptTimeout       time.Duration
 	leaderElection          bool
 	managementPolicy        bool
 	metricsAddr             string
@@ -53,6 +56,7 @@ func parseFlags(args []string) (settings, error) {
 	app.Flag("poll", "How often each resource is checked for drift.").Default("1m").DurationVar(&s.pollInterval)
 	app.Flag("poll-state-metric", "How often the managed-resource state metrics are recorded.").Default("1m").DurationVar(&s.pollStateMetric)
 	app.Flag("max-reconcile-rate", "Reconciles per second, and concurrent reconciles, at most.").Default("100").IntVar(&s.maxReconcileRate)
+	app.Flag("aws-attempt-timeout", "How long one attempt of an AWS API call may take, response included, before it is abandoned and retried.").Default(awsconfig.DefaultAttemptTimeout.String()).DurationVar(&s.awsAttemptTimeout)
 	app.Flag("leader-election", "Elect a leader so that only one replica reconciles.").Short('l').Envar("LEADER_ELECTION").BoolVar(&s.leaderElection)
 	app.Flag("enable-management-policies", "Honour spec.managementPolicies.").Default("true").Envar("ENABLE_MANAGEMENT_POLICIES").BoolVar(&s.managementPolicy)
 	app.Flag("metrics-bind-address", "Address of the Prometheus metrics endpoint; 0 turns it off.").Default(":8080").Envar("METRICS_BIND_ADDRESS").StringVar(&s.metricsAddr)

@@ -109,7 +109,7 @@ func run() error {
 			Features:                features,
 			MetricOptions:           &xpcontroller.MetricOptions{MRMetrics: mrMetrics, MRStateMetrics: mrState, PollStateMetricInterval: s.pollStateMetric},
 		},
-		Sessions:                      awsconfig.NewResolver(mgr.GetClient(), awsCalls),
+		Sessions:                      awsconfig.NewResolver(mgr.GetClient(), awsCalls, s.awsAttemptTimeout),
 		Namespace:                     s.namespace,
 		ClusterScopedSecretNamespaces: splitList(s.clusterSecretNamespaces),
 	}

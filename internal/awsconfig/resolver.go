@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -46,6 +47,13 @@ const (
 	// maxBackoff between attempts of one call.
 	maxBackoff = 20 * time.Second
 )
+
+// DefaultAttemptTimeout is how long one attempt of an AWS call may take,
+// response included, before it is abandoned and retried. RDS answers in
+// well under a second; without a bound, a connection that stops answering
+// would hold a reconcile (or a fleet's batched observation) until its own
+// deadline, minutes later.
+const DefaultAttemptTimeout = 30 * time.Second
 
 // Service IDs as users write them in endpoint.services.
 const (
@@ -144,13 +152,16 @@ type Resolver struct {
 	// uids are the ProviderConfigs cached, by name.
 	uids   map[string]types.UID
 	builds singleflight.Group
+	// attemptTimeout bounds each attempt of every AWS call.
+	attemptTimeout time.Duration
 }
 
 // NewResolver returns a Resolver that reads ProviderConfigs and Secrets with
-// the supplied client and reports calls to the observer, which may be nil.
-func NewResolver(kube client.Client, observer CallObserver) *Resolver {
+// the supplied client, bounds each attempt of an AWS call by attemptTimeout,
+// and reports calls to the observer, which may be nil.
+func NewResolver(kube client.Client, observer CallObserver, attemptTimeout time.Duration) *Resolver {
 	return &Resolver{
-		kube: kube, observer: observer,
+		kube: kube, observer: observer, attemptTimeout: attemptTimeout,
 		sessions: map[sessionKey]Session{}, creds: map[credentialsKey]validatedCredentials{}, pacing: map[string]pacing{}, secrets: map[types.NamespacedName]readSecret{}, uids: map[string]types.UID{},
 	}
 }
@@ -424,6 +435,7 @@ type pacing struct {
 func (r *Resolver) loadConfig(ctx context.Context, pc *awsv1beta1.ProviderConfig, region string) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(r.attemptTimeout)),
 	}
 	if pc.Spec.SkipMetadataAPICheck {
 		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))

@@ -144,7 +144,7 @@ func TestDynamicEndpointReachesServiceHost(t *testing.T) {
 // per account and region, whatever the ProviderConfig; without an account,
 // per ProviderConfig.
 func TestPacingSharedPerAccountAndRegion(t *testing.T) {
-	r := NewResolver(nil, nil)
+	r := NewResolver(nil, nil, DefaultAttemptTimeout)
 	type pacing struct {
 		retryer aws.Retryer
 		budget  *budget
@@ -190,7 +190,7 @@ func TestResolverForgetsDeletedProviderConfigs(t *testing.T) {
 		}
 	}
 	kube := fake.NewClientBuilder().WithScheme(scheme).WithObjects(secret, pc("uid-1")).Build()
-	r := NewResolver(kube, nil)
+	r := NewResolver(kube, nil, DefaultAttemptTimeout)
 	ctx := context.Background()
 	for _, region := range []string{"eu-west-1", "us-east-1"} {
 		if _, err := r.Resolve(ctx, "team", region); err != nil {

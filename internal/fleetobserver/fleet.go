@@ -47,6 +47,9 @@ const (
 
 	// callTimeout bounds one call with its retries.
 	callTimeout = 3 * time.Minute
+	// maxSweepBackoff bounds how far sweeps are put off while AWS fails
+	// every call (see Fleet.run).
+	maxSweepBackoff = 5 * time.Minute
 	// forgetAfter is how many sweep periods a DB instance nobody asked
 	// about stays watched: its Instance is gone, or uses other credentials.
 	forgetAfter = 3
@@ -284,6 +287,7 @@ func (f *Fleet) start() {
 // reconciles asked for first, then what the sweep has left to describe.
 func (f *Fleet) run() {
 	nextSweep, nextTransitions := after(f.opts.Period), after(f.opts.TransitionPeriod)
+	failures := 0
 	for {
 		f.mu.Lock()
 		if !time.Now().Before(nextSweep) {
@@ -341,6 +345,21 @@ func (f *Fleet) run() {
 			}
 		}
 		f.settle(batch, started, found, err, waiters)
+		if err == nil {
+			if failures > 0 {
+				// AWS answers again: sweeps return to their schedule.
+				failures = 0
+				nextSweep, nextTransitions = earliest(nextSweep, after(f.opts.Period)), earliest(nextTransitions, after(f.opts.TransitionPeriod))
+			}
+			continue
+		}
+		// While AWS fails every call (an outage, a throttling storm),
+		// sweeping on schedule only adds load: sweeps back off
+		// exponentially. Reconciles still ask when their own failure
+		// back-off ends, so the fleet recovers as soon as AWS does.
+		failures++
+		backoff := time.Now().Add(min(maxSweepBackoff, f.opts.Period<<min(failures, 10)))
+		nextSweep, nextTransitions = latest(nextSweep, backoff), latest(nextTransitions, backoff)
 	}
 }
 
@@ -358,6 +377,13 @@ func after(period time.Duration) time.Time {
 		return time.Now().Add(100 * 365 * 24 * time.Hour)
 	}
 	return time.Now().Add(period)
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func earliest(a, b time.Time) time.Time {

@@ -2,6 +2,7 @@ package fleetobserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -25,6 +26,7 @@ type fakeRDS struct {
 	hidden    map[string]bool // left out of filtered answers, as a glitch would
 	calls     []string        // "filter:<n values>" or "id:<identifier>"
 	maxValues int
+	failing   error // every call fails with it, as in an AWS outage
 }
 
 func newFake() *fakeRDS {
@@ -53,6 +55,10 @@ func (f *fakeRDS) DescribeDBInstances(_ context.Context, in *rds.DescribeDBInsta
 	time.Sleep(f.latency)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failing != nil {
+		f.calls = append(f.calls, "failed")
+		return nil, f.failing
+	}
 	if id := aws.ToString(in.DBInstanceIdentifier); id != "" {
 		f.calls = append(f.calls, "id:"+id)
 		db, ok := f.dbs[id]
@@ -291,6 +297,53 @@ func TestSweepNotifiesOutOfBandChanges(t *testing.T) {
 // An instance in a short transition is described every transition period,
 // so its watcher hears when the transition ends; settled ones wait for
 // the full sweep.
+// While AWS fails every call, sweeps come less and less often instead of
+// every period; once it answers again, they come every period again.
+func TestSweepsBackOffWhileAWSFails(t *testing.T) {
+	api := newFake()
+	api.put("db", "available")
+	const period = 20 * time.Millisecond
+	f := NewRegistry(Options{Period: period}).For("s", api)
+	if _, _, err := f.Observe(context.Background(), "db", watcher("db"), time.Hour, false); err != nil {
+		t.Fatal(err)
+	}
+	// Its reconcile keeps asking, content with what was described.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(period):
+				_, _, _ = f.Observe(context.Background(), "db", watcher("db"), time.Hour, false)
+			}
+		}
+	}()
+	api.mu.Lock()
+	api.failing = errors.New("api error ServiceUnavailable")
+	api.mu.Unlock()
+	time.Sleep(50 * period)
+	// Every period, 50 sweeps would have failed; backing off from 2
+	// periods, doubling, 5 (2+4+8+16 = 30 periods, the next at 62).
+	if got := len(api.callLog()) - 1; got > 6 {
+		t.Errorf("calls while AWS failed for 50 sweep periods: want at most 6 (backing off), got %d", got)
+	}
+	api.mu.Lock()
+	api.failing = nil
+	api.mu.Unlock()
+	// A reconcile asks when its own back-off ends: its call succeeds and
+	// sweeps return to their period.
+	if _, _, err := f.Observe(context.Background(), "db", watcher("db"), 0, false); err != nil {
+		t.Fatal(err)
+	}
+	before := len(api.callLog())
+	time.Sleep(20 * period)
+	if got := len(api.callLog()) - before; got < 10 {
+		t.Errorf("sweeps in 20 periods after AWS recovered: want at least 10, got %d", got)
+	}
+}
+
 func TestTransitionsAreSweptSooner(t *testing.T) {
 	api := newFake()
 	api.put("creating", "creating")

@@ -53,7 +53,7 @@ func createSecret(t *testing.T, name string, data map[string]string) {
 // emulator's STS who the resulting credentials are.
 func callerARN(t *testing.T, pcName string) string {
 	t.Helper()
-	s, err := awsconfig.NewResolver(env.Kube, nil).Resolve(context.Background(), pcName, harness.Region)
+	s, err := awsconfig.NewResolver(env.Kube, nil, awsconfig.DefaultAttemptTimeout).Resolve(context.Background(), pcName, harness.Region)
 	if err != nil {
 		t.Fatalf("Resolve %s: %v", pcName, err)
 	}
@@ -341,7 +341,7 @@ func deleteAllAndWait(t *testing.T, names []string) {
 // endpoint.services limits the override to the services it lists.
 func TestEndpointServicesFilter(t *testing.T) {
 	createProviderConfig(t, "rds-only", func(pc *awsv1beta1.ProviderConfig) { pc.Spec.Endpoint.Services = []string{"rds"} })
-	s, err := awsconfig.NewResolver(env.Kube, nil).Resolve(context.Background(), "rds-only", harness.Region)
+	s, err := awsconfig.NewResolver(env.Kube, nil, awsconfig.DefaultAttemptTimeout).Resolve(context.Background(), "rds-only", harness.Region)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ const secretMarker = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETMARKER"
 // An RDS client built from the Secret-backed ProviderConfig users copy for
 // a local emulator reaches the emulator.
 func TestSecretProviderConfigReachesEmulator(t *testing.T) {
-	s, err := awsconfig.NewResolver(env.Kube, nil).Resolve(context.Background(), providerConfigName, harness.Region)
+	s, err := awsconfig.NewResolver(env.Kube, nil, awsconfig.DefaultAttemptTimeout).Resolve(context.Background(), providerConfigName, harness.Region)
 	if err != nil {
 		t.Fatalf("Resolve: %v", err)
 	}

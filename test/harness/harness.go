@@ -76,6 +76,8 @@ type Env struct {
 	providerLog  *lockedBuffer
 	stopProvider context.CancelFunc
 	providerDone chan error
+	// apiServer is the kube-apiserver RestartAPIServer started, if any.
+	apiServer *Process
 }
 
 // Start starts the control plane, with the provider's CRDs and those in
@@ -112,7 +114,7 @@ func Start(ctx context.Context, extraCRDDirs ...string) (*Env, error) {
 		Scheme:                scheme,
 		// envtest makes a serving certificate and points the conversion
 		// webhook of the Instance CRD at 127.0.0.1, where the provider
-		// serves it (StartProvider, or the binary with WebhookArgs).
+		// serves it (StartProvider, or the binary with StartProviderBinary).
 		WebhookInstallOptions: envtest.WebhookInstallOptions{LocalServingHost: "127.0.0.1"},
 	}
 	cfg, err := cp.Start()
@@ -175,7 +177,7 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 			MaxConcurrentReconciles: 5,
 			Features:                features,
 		},
-		Sessions:  awsconfig.NewResolver(mgr.GetClient(), e.Calls),
+		Sessions:  awsconfig.NewResolver(mgr.GetClient(), e.Calls, awsconfig.DefaultAttemptTimeout),
 		Namespace: ProviderNamespace,
 	}
 	if err := controller.Setup(mgr, opts); err != nil {
@@ -188,18 +190,15 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 	return e.WaitForWebhook(30 * time.Second)
 }
 
-// WebhookArgs are the provider binary's flags that serve the conversion
-// webhook where the control plane expects it.
-func (e *Env) WebhookArgs() []string {
-	wio := e.controlPlane.WebhookInstallOptions
-	return []string{"--webhook-host=" + wio.LocalServingHost, fmt.Sprintf("--webhook-port=%d", wio.LocalServingPort), "--certs-dir=" + wio.LocalServingCertDir}
-}
-
 // WaitForWebhook waits until the conversion webhook accepts connections, so
 // that requests in older API versions do not fail while it starts.
 func (e *Env) WaitForWebhook(timeout time.Duration) error {
 	wio := e.controlPlane.WebhookInstallOptions
-	addr := net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort))
+	return waitForTLS(net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort)), timeout)
+}
+
+// waitForTLS waits until a TLS server answers at addr.
+func waitForTLS(addr string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
 		c, err := tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // Only checks that the local server answers.
@@ -221,6 +220,9 @@ func (e *Env) Stop() {
 		if err := <-e.providerDone; err != nil {
 			fmt.Fprintln(os.Stderr, "harness: the provider stopped with:", err)
 		}
+	}
+	if e.apiServer != nil {
+		e.apiServer.Stop()
 	}
 	if e.controlPlane != nil {
 		_ = e.controlPlane.Stop()

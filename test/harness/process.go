@@ -2,9 +2,11 @@ package harness
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -42,14 +44,24 @@ func StartProcess(name, dir string, env []string, bin string, args ...string) (*
 // temporary folder of the test, and returns its path.
 func (e *Env) BuildProvider(tb testing.TB) string {
 	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "provider")
+	bin, err := e.BuildProviderIn(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bin
+}
+
+// BuildProviderIn builds the provider binary as `make build` does into dir
+// and returns its path.
+func (e *Env) BuildProviderIn(dir string) (string, error) {
+	bin := filepath.Join(dir, "provider")
 	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, "./cmd/provider")
 	build.Dir = e.Root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
+		return "", fmt.Errorf("go build: %w\n%s", err, out)
 	}
-	return bin
+	return bin, nil
 }
 
 // StartProviderBinary runs the provider binary with a kubeconfig for the
@@ -57,15 +69,32 @@ func (e *Env) BuildProvider(tb testing.TB) string {
 // it, writing its log and kubeconfig into dir, and waits until the webhook
 // answers.
 func (e *Env) StartProviderBinary(bin, dir string, args ...string) (*Process, error) {
+	return e.startProviderBinary(bin, dir, e.controlPlane.WebhookInstallOptions.LocalServingPort, args...)
+}
+
+// StartProviderReplica runs one more replica of the provider binary, as a
+// Deployment with several replicas does. Its conversion webhook listens on
+// a port of its own: the control plane keeps calling the first replica's.
+func (e *Env) StartProviderReplica(bin, dir string, args ...string) (*Process, error) {
+	port, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	return e.startProviderBinary(bin, dir, port, args...)
+}
+
+func (e *Env) startProviderBinary(bin, dir string, webhookPort int, args ...string) (*Process, error) {
 	kubeconfig, err := e.WriteKubeconfig(dir)
 	if err != nil {
 		return nil, err
 	}
-	p, err := StartProcess("provider", dir, []string{"KUBECONFIG=" + kubeconfig, "POD_NAMESPACE=" + ProviderNamespace}, bin, append(args, e.WebhookArgs()...)...)
+	wio := e.controlPlane.WebhookInstallOptions
+	webhook := []string{"--webhook-host=" + wio.LocalServingHost, fmt.Sprintf("--webhook-port=%d", webhookPort), "--certs-dir=" + wio.LocalServingCertDir}
+	p, err := StartProcess("provider", dir, []string{"KUBECONFIG=" + kubeconfig, "POD_NAMESPACE=" + ProviderNamespace}, bin, append(args, webhook...)...)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.WaitForWebhook(time.Minute); err != nil {
+	if err := waitForTLS(net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(webhookPort)), time.Minute); err != nil {
 		p.Stop()
 		return nil, fmt.Errorf("%w\n%s", err, p.Log())
 	}
@@ -103,5 +132,25 @@ func (p *Process) Stop() {
 		_ = p.cmd.Process.Kill()
 		err := <-p.Exited
 		_ = err
+	}
+}
+
+// Kill kills the process at once (SIGKILL), as the OOM killer or a node
+// failure does: nothing of its shutdown runs.
+func (p *Process) Kill() {
+	_ = p.cmd.Process.Kill()
+	err := <-p.Exited
+	_ = err // Its exit status says only that it was killed.
+	p.Exited <- err
+}
+
+// Running reports whether the process has not exited.
+func (p *Process) Running() bool {
+	select {
+	case err := <-p.Exited:
+		p.Exited <- err
+		return false
+	default:
+		return true
 	}
 }

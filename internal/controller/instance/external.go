@@ -159,6 +159,12 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 	if found == nil {
 		if meta.WasDeleted(cr) {
 			e.instances.Forget(id, e.watcher)
+			// The DB instance went without a Delete of this provider
+			// hearing of it (the provider restarted meanwhile, or someone
+			// deleted it): its generated password goes with it here.
+			if err := e.passwords.deleteGenerated(ctx, cr); err != nil {
+				return managed.ExternalObservation{}, false, err
+			}
 		}
 		return managed.ExternalObservation{ResourceExists: false}, fresh, nil
 	}
@@ -284,6 +290,17 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		}
 	}
 
+	if creds.Password != "" {
+		// Recorded before the call, and persisted at once: a create whose
+		// answer is lost (a connection reset, a timeout, the provider
+		// killed) may still have made the instance with this password,
+		// which must then not be set again as if the Secret had changed.
+		// (crossplane-runtime's own update after a create keeps only its
+		// annotations when it meets a conflict.)
+		if err := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); err != nil {
+			return managed.ExternalCreation{}, errors.Wrap(err, errPersistAnnotation)
+		}
+	}
 	switch method {
 	case rdsinstance.CreateEmpty:
 		_, err = e.rds.CreateDBInstance(ctx, rdsinstance.CreateInput(id, p, creds, tags))
@@ -305,16 +322,6 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	// next observation takes it from there, so creation stays idempotent.
 	if err != nil && !isAlreadyExists(err) {
 		return managed.ExternalCreation{}, errors.Wrapf(err, "%s with %s", errCreate, method)
-	}
-	if err == nil && creds.Password != "" {
-		// Persisted at once: crossplane-runtime's update after a create
-		// keeps only its own annotations when it meets a conflict (common
-		// when a fleet is created at once), and a lost version would set
-		// the same password again. Should the patch fail, the update may
-		// still record it.
-		if aerr := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); aerr != nil {
-			meta.AddAnnotations(cr, map[string]string{AnnotationPasswordVersion: pw.version})
-		}
 	}
 	return managed.ExternalCreation{}, nil
 }

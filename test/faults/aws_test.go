@@ -1,0 +1,100 @@
+package faults
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/provider-rds/provider-rds/test/harness"
+)
+
+// faultLength is how long each AWS-side fault lasts: long enough for
+// back-off to show.
+const faultLength = 16 * time.Second
+
+// Back-off, in calls tried while a fault lasts: the second half of the
+// fault sees at most half the calls of the first, give or take one call's
+// attempts (the SDK makes up to 5), and the whole fault at most
+// maxFaultCalls. Calling at a fixed rate (every poll, say) fails the
+// first; a hot loop fails both.
+const (
+	callAttempts  = 5
+	maxFaultCalls = 60
+)
+
+// awsFault creates an Instance while a fault lasts and checks what the
+// catalogue asks of every AWS-side fault: the Instance says what is wrong
+// while it lasts (Synced=False naming it), the provider backs off (see
+// callAttempts), and once it ends the Instance is Ready with exactly one database, made
+// by one CreateDBInstance that reached AWS unless the fault itself
+// repeats requests that reached AWS, and opening with its Secret's
+// password.
+func awsFault(t *testing.T, name string, f harness.Fault, says ...string) {
+	t.Helper()
+	ps := newProviders(t)
+	ps.start()
+	fault := proxy.Inject(f)
+	start, mark := time.Now(), proxy.Mark()
+	createInstance(t, newInstance(name))
+	msg := waitSyncedSays(t, name, says...)
+	window(start, faultLength/2)
+	half := proxy.Mark()
+	window(start, faultLength)
+	proxy.Remove(fault)
+	first, second := half-mark, proxy.Mark()-half
+	t.Logf("while the fault lasted: Synced said %q", msg)
+	t.Logf("calls tried: %d in the first half of %s, %d in the second", first, faultLength, second)
+	if second > first/2+callAttempts {
+		t.Errorf("calls tried in the second half of the fault: want at most half the first half's %d, plus %d (backing off), got %d", first, callAttempts, second)
+	}
+	if first+second > maxFaultCalls {
+		t.Errorf("calls tried while the fault lasted: want at most %d, got %d", maxFaultCalls, first+second)
+	}
+
+	waitReadySynced(t, name)
+	t.Logf("calls by action, tried/reached AWS: %s", harnessCounts(mark))
+	checkOneDatabaseWithItsPassword(t, name)
+	// The provider knows the database has the password it was created
+	// with, even when it never heard the create's answer: setting it again
+	// would put the instance through resetting-master-credentials.
+	if _, modified := proxy.Count(mark, "ModifyDBInstance", name); modified != 0 {
+		t.Errorf("ModifyDBInstance calls that reached AWS: want 0, got %d", modified)
+	}
+}
+
+// AWS answers 503 ServiceUnavailable to every call.
+func TestServerErrorBurst(t *testing.T) {
+	needBed(t)
+	mark := proxy.Mark()
+	awsFault(t, "burst-db", harness.Fault{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable"}, "ServiceUnavailable")
+	if _, created := proxy.Count(mark, "CreateDBInstance", "burst-db"); created != 1 {
+		t.Errorf("CreateDBInstance calls that reached AWS: want 1, got %d", created)
+	}
+}
+
+// AWS refuses every call with Throttling, as when another tool of the
+// account spends its whole request budget.
+func TestThrottlingStorm(t *testing.T) {
+	needBed(t)
+	mark := proxy.Mark()
+	awsFault(t, "storm-db", harness.Fault{Status: http.StatusBadRequest, Code: "Throttling"}, "Throttling")
+	if _, created := proxy.Count(mark, "CreateDBInstance", "storm-db"); created != 1 {
+		t.Errorf("CreateDBInstance calls that reached AWS: want 1, got %d", created)
+	}
+}
+
+// AWS acts on every CreateDBInstance but answers only after three times
+// the SDK's attempt timeout. The create takes effect although its answer
+// never arrives in time; the retries that follow must not make a second
+// database nor change the password.
+func TestLatencyPastTheTimeout(t *testing.T) {
+	needBed(t)
+	awsFault(t, "slow-db", harness.Fault{Actions: []string{"CreateDBInstance"}, Delay: 3 * attemptTimeout}, "create failed", "Client.Timeout exceeded")
+}
+
+// The connection is reset after AWS acted on a CreateDBInstance, every
+// time: the provider never hears that the database was made.
+func TestConnectionResetAfterCreate(t *testing.T) {
+	needBed(t)
+	awsFault(t, "reset-db", harness.Fault{Actions: []string{"CreateDBInstance"}, Reset: true}, "connection reset")
+}
