@@ -130,14 +130,16 @@ fuzz: ## Run every fuzz target for FUZZ_TIME (default 1000 executions) each.
 	  go test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZ_TIME) -parallel 1 ./$${t%%:*}/ > _output/fuzz.log 2>&1 || { cat _output/fuzz.log; exit 1; }; \
 	done
 
-# The end-to-end tests mostly wait for polls and for AWS, so they run as three
+# The end-to-end tests mostly wait for polls and for AWS, so they run as four
 # processes side by side, each with its own control plane, test bed and
 # provider (the tests count the AWS calls of their provider). Every test runs
-# in exactly one: these patterns pick the second and third groups, the rest
-# of test/e2e run first. The patterns apply to test/e2e only; every other
-# package runs whole, in a fourth process.
+# in exactly one: these patterns pick the second, third and fourth groups,
+# the rest of test/e2e run first. The patterns apply to test/e2e only; every
+# other package (the fault catalogue among them) runs whole, in a fifth
+# process.
 E2E_SECOND_GROUP := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences)
 E2E_THIRD_GROUP := ^(TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange|TestNamespaced|TestCredentialsOfOtherPartitions)
+E2E_FOURTH_GROUP := ^(TestSTSCalls|TestFleet|TestThrottlingIsAbsorbed)
 
 .PHONY: lint
 lint: $(GOLANGCI_LINT) ## Run golangci-lint (pinned, built from its module) with the linters of .golangci.yml.
@@ -150,15 +152,17 @@ test: check-generate lint $(MOTO_READY) ## Run every test: unit tests, fuzzing f
 	@$(MAKE) --no-print-directory fuzz
 	@export KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH) kube-controller-manager)" \
 	  CROSSPLANE_ASSETS="$$($(CROSSPLANE_ASSETS_SH))" MOTO_SERVER="$(MOTO_SERVER)"; \
-	echo "go test ./... (end-to-end tests in three groups beside the other packages; output follows when all end)"; \
+	echo "go test ./... (end-to-end tests in four groups beside the other packages; output follows when all end)"; \
 	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_SECOND_GROUP)' ./test/e2e/ > _output/test-e2e-second.log 2>&1 & second=$$!; \
 	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_THIRD_GROUP)' ./test/e2e/ > _output/test-e2e-third.log 2>&1 & third=$$!; \
-	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -skip '$(E2E_SECOND_GROUP)|$(E2E_THIRD_GROUP)' ./test/e2e/ > _output/test-e2e-first.log 2>&1 & first=$$!; \
+	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_FOURTH_GROUP)' ./test/e2e/ > _output/test-e2e-fourth.log 2>&1 & fourth=$$!; \
+	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -skip '$(E2E_SECOND_GROUP)|$(E2E_THIRD_GROUP)|$(E2E_FOURTH_GROUP)' ./test/e2e/ > _output/test-e2e-first.log 2>&1 & first=$$!; \
 	rc=0; go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) $$(go list ./... | grep -v '/test/e2e$$') > _output/test-packages.log 2>&1 || rc=$$?; \
 	wait $$first || rc=$$?; \
 	wait $$second || rc=$$?; \
 	wait $$third || rc=$$?; \
-	cat _output/test-packages.log _output/test-e2e-first.log _output/test-e2e-second.log _output/test-e2e-third.log | grep -vE '^=== (RUN|PAUSE|CONT)' > _output/test.log || true; \
+	wait $$fourth || rc=$$?; \
+	cat _output/test-packages.log _output/test-e2e-first.log _output/test-e2e-second.log _output/test-e2e-third.log _output/test-e2e-fourth.log | grep -vE '^=== (RUN|PAUSE|CONT)' > _output/test.log || true; \
 	cat _output/test.log; \
 	exit $$rc
 	@echo "Skipped tests, if any, are listed above as --- SKIP with their reason."

@@ -16,7 +16,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	ktypes "k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
@@ -49,11 +48,7 @@ func applyFile(t *testing.T, path string) {
 
 func getInstance(t *testing.T, name string) *v1beta3.Instance {
 	t.Helper()
-	in := &v1beta3.Instance{}
-	if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, in); err != nil {
-		t.Fatalf("cannot get Instance %s: %v", name, err)
-	}
-	return in
+	return env.Instance(t, name)
 }
 
 func condition(in *v1beta3.Instance, ct xpv2.ConditionType) xpv2.Condition {
@@ -63,14 +58,7 @@ func condition(in *v1beta3.Instance, ct xpv2.ConditionType) xpv2.Condition {
 // waitReadySynced waits until an Instance is Ready and Synced.
 func waitReadySynced(t *testing.T, name string) *v1beta3.Instance {
 	t.Helper()
-	var in *v1beta3.Instance
-	harness.Eventually(t, waitTimeout, "Instance "+name+" Ready and Synced", func() (bool, string) {
-		in = getInstance(t, name)
-		r, s := condition(in, xpv2.TypeReady), condition(in, xpv2.TypeSynced)
-		return r.Status == corev1.ConditionTrue && s.Status == corev1.ConditionTrue,
-			"Ready=" + string(r.Status) + " " + r.Message + "; Synced=" + string(s.Status) + " " + s.Message
-	})
-	return in
+	return env.WaitReadySynced(t, name, waitTimeout)
 }
 
 // waitSyncedError waits until an Instance's Synced condition is False with a
@@ -106,15 +94,7 @@ func describe(t *testing.T, id string) *types.DBInstance {
 // deleteAndWaitGone deletes an Instance and waits until the object is gone.
 func deleteAndWaitGone(t *testing.T, name string) {
 	t.Helper()
-	in := &v1beta3.Instance{}
-	in.SetName(name)
-	if err := env.Kube.Delete(context.Background(), in); client.IgnoreNotFound(err) != nil {
-		t.Fatal(err)
-	}
-	harness.Eventually(t, waitTimeout, "Instance "+name+" deleted", func() (bool, string) {
-		err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, &v1beta3.Instance{})
-		return kerrors.IsNotFound(err), "still present"
-	})
+	env.DeleteAndWaitGone(t, name, waitTimeout)
 }
 
 func getSecret(t *testing.T, namespace, name string) *corev1.Secret {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -141,20 +140,9 @@ func TestProviderConfigInUseCannotBeDeleted(t *testing.T) {
 	})
 }
 
-// newInstance returns a small PostgreSQL Instance that deletes without a
-// final snapshot, for tests that are not about snapshots.
+// newInstance returns a small PostgreSQL Instance (harness.NewInstance).
 func newInstance(name, providerConfig string) *v1beta3.Instance {
-	in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: name}}
-	in.Spec.ProviderConfigReference = &xpv2.Reference{Name: providerConfig}
-	in.Spec.ForProvider = v1beta3.InstanceParameters{
-		Region:            aws.String(harness.Region),
-		InstanceClass:     aws.String("db.t3.micro"),
-		Engine:            aws.String("postgres"),
-		EngineVersion:     aws.String("16.2"),
-		AllocatedStorage:  aws.Float64(20),
-		SkipFinalSnapshot: aws.Bool(true),
-	}
-	return in
+	return harness.NewInstance(name, providerConfig)
 }
 
 // createInstance creates an Instance and, when the test ends, checks that no

@@ -14,10 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	corev1 "k8s.io/api/core/v1"
-	kerrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ktypes "k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
@@ -143,17 +140,7 @@ func awsCalls(t *testing.T, p *harness.Process) int {
 }
 
 func newInstance(name string) *v1beta3.Instance {
-	in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: name}}
-	in.Spec.ProviderConfigReference = &xpv2.Reference{Name: providerConfigName}
-	in.Spec.ForProvider = v1beta3.InstanceParameters{
-		Region:            aws.String(harness.Region),
-		InstanceClass:     aws.String("db.t3.micro"),
-		Engine:            aws.String("postgres"),
-		EngineVersion:     aws.String("16.2"),
-		AllocatedStorage:  aws.Float64(20),
-		SkipFinalSnapshot: aws.Bool(true),
-	}
-	return in
+	return harness.NewInstance(name, providerConfigName)
 }
 
 // createInstance creates an Instance; when the test ends, before its
@@ -163,61 +150,75 @@ func createInstance(t *testing.T, in *v1beta3.Instance) {
 	if err := env.Kube.Create(context.Background(), in); err != nil {
 		t.Fatalf("cannot create Instance %s: %v", in.GetName(), err)
 	}
-	t.Cleanup(func() { deleteAndWaitGone(t, in.GetName()) })
+	t.Cleanup(func() {
+		// A test that failed while a fault lasted leaves it injected.
+		proxy.Clear()
+		deleteAndWaitGone(t, in.GetName())
+	})
 }
 
 func deleteAndWaitGone(t *testing.T, name string) {
 	t.Helper()
-	in := &v1beta3.Instance{}
-	in.SetName(name)
-	if err := env.Kube.Delete(context.Background(), in); client.IgnoreNotFound(err) != nil {
-		t.Fatal(err)
-	}
-	harness.Eventually(t, waitTimeout, "Instance "+name+" deleted", func() (bool, string) {
-		err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, &v1beta3.Instance{})
-		return kerrors.IsNotFound(err), "still present"
-	})
+	env.DeleteAndWaitGone(t, name, waitTimeout)
 }
 
 func getInstance(t *testing.T, name string) *v1beta3.Instance {
 	t.Helper()
-	in := &v1beta3.Instance{}
-	if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, in); err != nil {
-		t.Fatalf("cannot get Instance %s: %v", name, err)
-	}
-	return in
+	return env.Instance(t, name)
 }
 
-// waitReadySynced waits until an Instance is Ready and Synced.
 func waitReadySynced(t *testing.T, name string) {
 	t.Helper()
-	harness.Eventually(t, waitTimeout, "Instance "+name+" Ready and Synced", func() (bool, string) {
-		in := getInstance(t, name)
-		r, s := in.Status.GetCondition(xpv2.TypeReady), in.Status.GetCondition(xpv2.TypeSynced)
-		return r.Status == corev1.ConditionTrue && s.Status == corev1.ConditionTrue,
-			"Ready=" + string(r.Status) + " " + r.Message + "; Synced=" + string(s.Status) + " " + s.Message
-	})
+	env.WaitReadySynced(t, name, waitTimeout)
 }
 
-// waitSyncedSays waits until an Instance's Synced condition is False with
-// a message that contains every one of want, and returns the message.
-func waitSyncedSays(t *testing.T, name string, want ...string) string {
+// waitToldOfFault waits until an Instance tells its user of a fault: its
+// Synced condition is False, or one of its Warning events says so, with a
+// message that contains every one of want; it returns the message. (A
+// fault that fails a create once shows on Synced only until the next
+// reconcile finds the database; the event stays.)
+func waitToldOfFault(t *testing.T, name string, want ...string) string {
 	t.Helper()
-	msg := ""
-	harness.Eventually(t, waitTimeout, fmt.Sprintf("Instance %s Synced=False saying %q", name, want), func() (bool, string) {
-		s := getInstance(t, name).Status.GetCondition(xpv2.TypeSynced)
-		msg = s.Message
-		if s.Status != corev1.ConditionFalse {
-			return false, "Synced=" + string(s.Status) + ": " + s.Message
-		}
+	says := func(msg string) bool {
 		for _, w := range want {
-			if !strings.Contains(s.Message, w) {
-				return false, s.Message
+			if !strings.Contains(msg, w) {
+				return false
 			}
 		}
-		return true, ""
+		return true
+	}
+	msg := ""
+	harness.Eventually(t, waitTimeout, fmt.Sprintf("Instance %s saying %q on Synced or in an event", name, want), func() (bool, string) {
+		s := getInstance(t, name).Status.GetCondition(xpv2.TypeSynced)
+		if s.Status == corev1.ConditionFalse && says(s.Message) {
+			msg = s.Message
+			return true, ""
+		}
+		for _, e := range events(t, name) {
+			if e.Type == corev1.EventTypeWarning && says(e.Message) {
+				msg = e.Message
+				return true, ""
+			}
+		}
+		return false, "Synced=" + string(s.Status) + ": " + s.Message
 	})
 	return msg
+}
+
+// events returns the events of an Instance.
+func events(t *testing.T, name string) []corev1.Event {
+	t.Helper()
+	list := &corev1.EventList{}
+	if err := env.Kube.List(context.Background(), list); err != nil {
+		t.Fatal(err)
+	}
+	var out []corev1.Event
+	for _, e := range list.Items {
+		if e.InvolvedObject.Name == name {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // dbInstances returns the identifiers of every DB instance in the backend.

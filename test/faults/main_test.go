@@ -81,6 +81,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	code := m.Run()
+	// Each test searched its providers' logs; what stays in the cluster
+	// (events, resources) is searched once more for the whole suite.
+	if env.SuiteLeakedSecrets("faults") {
+		code = 1
+	}
 	if code != 0 {
 		fmt.Fprintf(os.Stderr, "faults: tests failed; %s backend log:\n%s\n", env.Backend.Kind, env.Backend.Log())
 	}

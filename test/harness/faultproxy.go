@@ -131,6 +131,16 @@ func (p *FaultProxy) Remove(f *Fault) {
 	f.Release()
 }
 
+// Clear ends every fault, releasing what they hold.
+func (p *FaultProxy) Clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, f := range p.faults {
+		f.Release()
+	}
+	p.faults = nil
+}
+
 // Mark returns a position in the proxy's record, for Since.
 func (p *FaultProxy) Mark() int {
 	p.mu.Lock()
