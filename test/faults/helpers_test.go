@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -174,19 +175,12 @@ func waitReadySynced(t *testing.T, name string) {
 
 // waitToldOfFault waits until an Instance tells its user of a fault: its
 // Synced condition is False, or one of its Warning events says so, with a
-// message that contains every one of want; it returns the message. (A
-// fault that fails a create once shows on Synced only until the next
-// reconcile finds the database; the event stays.)
-func waitToldOfFault(t *testing.T, name string, want ...string) string {
+// message that matches the regular expression want; it returns the
+// message. (A fault that fails a create once shows on Synced only until
+// the next reconcile finds the database; the event stays.)
+func waitToldOfFault(t *testing.T, name, want string) string {
 	t.Helper()
-	says := func(msg string) bool {
-		for _, w := range want {
-			if !strings.Contains(msg, w) {
-				return false
-			}
-		}
-		return true
-	}
+	says := regexp.MustCompile(want).MatchString
 	msg := ""
 	harness.Eventually(t, waitTimeout, fmt.Sprintf("Instance %s saying %q on Synced or in an event", name, want), func() (bool, string) {
 		s := getInstance(t, name).Status.GetCondition(xpv2.TypeSynced)
