@@ -274,7 +274,10 @@ func waitCredentialsCondition(t *testing.T, name string, want corev1.ConditionSt
 // assumed-role credentials and their validation are cached per
 // ProviderConfig, not fetched per resource or per poll.
 func TestSTSCallsDoNotGrowWithResourcesOrPolls(t *testing.T) {
-	const instances, polls = 100, 10
+	// 40 Instances are plenty to tell a constant from a count per
+	// resource, and few enough to be Ready in time on a machine busy
+	// building the suite's binaries from a cold cache (100 were not).
+	const instances, polls = 40, 10
 	before := env.Calls.Snapshot()
 	createProviderConfig(t, "many", func(pc *awsv1beta1.ProviderConfig) {
 		pc.Spec.SkipCredsValidation = false
