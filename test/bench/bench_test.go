@@ -10,7 +10,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"slices"
 	"strconv"
@@ -22,8 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -383,29 +380,7 @@ type counts map[[2]string]float64
 
 func (m metrics) read(b *testing.B) counts {
 	b.Helper()
-	rsp, err := http.Get(m.url) //nolint:noctx // The provider's metrics on loopback, read between phases.
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rsp.Body.Close() //nolint:errcheck // Read fully below.
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(rsp.Body)
-	if err != nil {
-		b.Fatal(err)
-	}
-	out := counts{}
-	if f, ok := families["provider_rds_aws_api_calls_total"]; ok {
-		for _, mt := range f.GetMetric() {
-			l := map[string]string{}
-			for _, p := range mt.GetLabel() {
-				l[p.GetName()] = p.GetValue()
-			}
-			if l["service"] == "rds" {
-				out[[2]string{l["operation"], l["outcome"]}] += mt.GetCounter().GetValue()
-			}
-		}
-	}
-	return out
+	return harness.AWSCalls(b, m.url, "rds")
 }
 
 func (c counts) since(before counts) counts {

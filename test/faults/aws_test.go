@@ -2,7 +2,6 @@ package faults
 
 import (
 	"net/http"
-	"slices"
 	"testing"
 	"time"
 
@@ -45,7 +44,8 @@ func awsFault(t *testing.T, name string, f harness.Fault, maxCreates int, says s
 	// Only the calls the fault hits count: others (describes, while
 	// creates alone fail) are the provider's ordinary polling.
 	end := proxy.Mark()
-	first, second := faulted(fault, mark, half), faulted(fault, half, end)
+	hit := func(r harness.ProxiedRequest) bool { return fault.Matches(r.Action) }
+	first, second := proxy.Tally(mark, half, hit), proxy.Tally(half, end, hit)
 	t.Logf("while the fault lasted, the Instance said %q", msg)
 	t.Logf("calls the fault hit: %d in the first half of %s, %d in the second", first, faultLength, second)
 	if second > first/2+callAttempts {
@@ -97,16 +97,4 @@ func TestLatencyPastTheTimeout(t *testing.T) {
 func TestConnectionResetAfterCreate(t *testing.T) {
 	needBed(t)
 	awsFault(t, "reset-db", harness.Fault{Actions: []string{"CreateDBInstance"}, Reset: true}, callAttempts, `CreateDBInstance.*connection reset`)
-}
-
-// faulted counts the requests between two marks of the proxy that a fault
-// applies to.
-func faulted(f *harness.Fault, from, to int) int {
-	n := 0
-	for _, r := range proxy.Since(from)[:to-from] {
-		if len(f.Actions) == 0 || slices.Contains(f.Actions, r.Action) {
-			n++
-		}
-	}
-	return n
 }

@@ -3,8 +3,6 @@ package faults
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -119,25 +117,11 @@ var metricsOf = map[*harness.Process]string{}
 // metrics.
 func awsCalls(t *testing.T, p *harness.Process) int {
 	t.Helper()
-	rsp, err := http.Get(metricsOf[p]) //nolint:noctx // Loopback, in a test.
-	if err != nil {
-		t.Fatal(err)
+	n := 0.0
+	for _, v := range harness.AWSCalls(t, metricsOf[p], "") {
+		n += v
 	}
-	defer func() { _ = rsp.Body.Close() }()
-	b, err := io.ReadAll(rsp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "provider_rds_aws_api_calls_total{") {
-			var v float64
-			if _, err := fmt.Sscanf(line[strings.LastIndex(line, " ")+1:], "%g", &v); err == nil {
-				n += int(v)
-			}
-		}
-	}
-	return n
+	return int(n)
 }
 
 func newInstance(name string) *v1beta3.Instance {

@@ -112,7 +112,8 @@ func TestAPIServerRestart(t *testing.T) {
 	if !p.Running() {
 		t.Fatal("the provider exited when the API server restarted")
 	}
-	if n := mutatingCalls(mark, restarted); n != 0 {
+	mutating := func(r harness.ProxiedRequest) bool { return harness.Mutating(r.Action) }
+	if n := proxy.Tally(mark, restarted, mutating); n != 0 {
 		t.Errorf("calls that change AWS while the API server was away: want 0, got %d (%s)", n, harnessCounts(mark))
 	}
 
@@ -130,18 +131,6 @@ func TestAPIServerRestart(t *testing.T) {
 	})
 	t.Logf("calls by action since the restart, tried/reached AWS: %s", harnessCounts(restarted))
 	checkOneDatabaseWithItsPassword(t, "apiserver-db")
-}
-
-// mutatingCalls counts the calls between two marks of the proxy that
-// would change something in AWS.
-func mutatingCalls(from, to int) int {
-	n := 0
-	for _, r := range proxy.Since(from)[:to-from] {
-		if harness.Mutating(r.Action) {
-			n++
-		}
-	}
-	return n
 }
 
 // The emulator restarts and forgets every database. The provider makes

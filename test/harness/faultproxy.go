@@ -76,7 +76,8 @@ func (f *Fault) Reached() <-chan struct{} { return f.reached }
 // Release lets the held answers go.
 func (f *Fault) Release() { f.once.Do(func() { close(f.released) }) }
 
-func (f *Fault) matches(action string) bool {
+// Matches reports whether the fault applies to requests of an action.
+func (f *Fault) Matches(action string) bool {
 	return len(f.Actions) == 0 || slices.Contains(f.Actions, action)
 }
 
@@ -155,6 +156,19 @@ func (p *FaultProxy) Since(mark int) []ProxiedRequest {
 	return slices.Clone(p.requests[mark:])
 }
 
+// Tally returns how many requests between two marks match.
+func (p *FaultProxy) Tally(from, to int, match func(ProxiedRequest) bool) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, r := range p.requests[from:to] {
+		if match(r) {
+			n++
+		}
+	}
+	return n
+}
+
 // Count returns how many requests after mark named action (any action when
 // empty) and DB instance id (any when empty), and how many of them reached
 // the backend.
@@ -183,7 +197,7 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	var fault *Fault
 	for _, f := range p.faults {
-		if f.matches(action) {
+		if f.Matches(action) {
 			fault = f
 			break
 		}
