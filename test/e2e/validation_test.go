@@ -8,7 +8,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ktypes "k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
@@ -16,6 +19,7 @@ import (
 
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
+	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -110,6 +114,22 @@ func TestOrphanKeepsDatabase(t *testing.T) {
 		t.Error("an orphaned Instance's database was deleted")
 	}
 	getSecret(t, harness.ProviderNamespace, "orphan-db-master-password")
+}
+
+// Deleting an Instance deletes its database and then, once the database
+// is gone, the master password the provider generated for it.
+func TestDeletionRemovesGeneratedPassword(t *testing.T) {
+	createInstance(t, newInstance("gone-db", providerConfigName))
+	waitReadySynced(t, "gone-db")
+	getSecret(t, harness.ProviderNamespace, instance.GeneratedSecretName("gone-db"))
+	deleteAndWaitGone(t, "gone-db")
+	if describe(t, "gone-db") != nil {
+		t.Error("the database of a deleted Instance is still there")
+	}
+	err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Namespace: harness.ProviderNamespace, Name: instance.GeneratedSecretName("gone-db")}, &corev1.Secret{})
+	if !kerrors.IsNotFound(err) {
+		t.Errorf("the generated password Secret of a deleted Instance: want gone, got %v", err)
+	}
 }
 
 // autoGeneratePassword writes a generated password to passwordSecretRef, and

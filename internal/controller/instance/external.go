@@ -159,9 +159,10 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 	if found == nil {
 		if meta.WasDeleted(cr) {
 			e.instances.Forget(id, e.watcher)
-			// The DB instance went without a Delete of this provider
-			// hearing of it (the provider restarted meanwhile, or someone
-			// deleted it): its generated password goes with it here.
+			// The DB instance is gone, so its generated password goes too:
+			// here, the one place that sees it gone, whether this
+			// provider's Delete made it go or not (the provider restarted
+			// meanwhile, or someone else deleted it).
 			if err := e.passwords.deleteGenerated(ctx, cr); err != nil {
 				return managed.ExternalObservation{}, false, err
 			}
@@ -416,7 +417,7 @@ func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		return managed.ExternalDelete{}, errors.Wrap(err, errDelete)
 	}
 	e.instances.Deleted(id)
-	return managed.ExternalDelete{}, e.passwords.deleteGenerated(ctx, cr)
+	return managed.ExternalDelete{}, nil
 }
 
 func (e *external) Disconnect(context.Context) error { return nil }
