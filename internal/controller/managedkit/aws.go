@@ -94,7 +94,12 @@ func ErrorCode(err error) string {
 // Annotate persists one annotation of an object with a merge patch,
 // leaving the rest of the object as the reconciler holds it, for what an
 // Update must record (the reconciler persists only status after one).
+// An object read with the annotation already at that value costs no write:
+// a create retried after AWS refused it records its password each time.
 func Annotate(ctx context.Context, kube client.Client, obj client.Object, key, value string) error {
+	if v, ok := obj.GetAnnotations()[key]; ok && v == value {
+		return nil
+	}
 	body, err := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
 	if err != nil {
 		return err
