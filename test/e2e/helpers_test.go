@@ -136,13 +136,9 @@ func createOutOfBand(t *testing.T, id, engine, class, user string) *types.DBInst
 // an Instance.
 func eventMessages(t *testing.T, name, reason string) []string {
 	t.Helper()
-	l := &corev1.EventList{}
-	if err := env.Kube.List(context.Background(), l); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, e := range l.Items {
-		if e.InvolvedObject.Kind == "Instance" && e.InvolvedObject.Name == name && e.Reason == reason {
+	for _, e := range env.InstanceEvents(t, name) {
+		if e.Reason == reason {
 			out = append(out, e.Message)
 		}
 	}

@@ -172,7 +172,7 @@ func waitToldOfFault(t *testing.T, name, want string) string {
 			msg = s.Message
 			return true, ""
 		}
-		for _, e := range events(t, name) {
+		for _, e := range env.InstanceEvents(t, name) {
 			if e.Type == corev1.EventTypeWarning && says(e.Message) {
 				msg = e.Message
 				return true, ""
@@ -181,22 +181,6 @@ func waitToldOfFault(t *testing.T, name, want string) string {
 		return false, "Synced=" + string(s.Status) + ": " + s.Message
 	})
 	return msg
-}
-
-// events returns the events of an Instance.
-func events(t *testing.T, name string) []corev1.Event {
-	t.Helper()
-	list := &corev1.EventList{}
-	if err := env.Kube.List(context.Background(), list); err != nil {
-		t.Fatal(err)
-	}
-	var out []corev1.Event
-	for _, e := range list.Items {
-		if e.InvolvedObject.Name == name {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // dbInstances returns the identifiers of every DB instance in the backend.

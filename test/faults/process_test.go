@@ -168,7 +168,7 @@ func TestEmulatorRestart(t *testing.T) {
 		t.Error("the connection Secret's password is not the one the new database has")
 	}
 	created := 0
-	for _, e := range events(t, "vanished-db") {
+	for _, e := range env.InstanceEvents(t, "vanished-db") {
 		if e.Reason == "CreatedExternalResource" {
 			created += int(max(e.Count, 1))
 		}

@@ -76,3 +76,19 @@ func (e *Env) WaitInstanceGone(t testing.TB, name string, timeout time.Duration)
 		return kerrors.IsNotFound(err), "still present"
 	})
 }
+
+// InstanceEvents returns the events of the Instance of a name.
+func (e *Env) InstanceEvents(t testing.TB, name string) []corev1.Event {
+	t.Helper()
+	l := &corev1.EventList{}
+	if err := e.Kube.List(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	var out []corev1.Event
+	for _, ev := range l.Items {
+		if ev.InvolvedObject.Kind == "Instance" && ev.InvolvedObject.Name == name {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
