@@ -29,6 +29,10 @@ MOTO_READY     := $(MOTO_VENV)/.ready
 
 GO_TEST_FLAGS ?=
 
+# VERSION is the release the provider binary reports (in change-log
+# entries) and the tag `make xpkg` records in its package files.
+VERSION ?= v0.1.0
+
 ##@ Main
 
 .PHONY: help
@@ -37,7 +41,7 @@ help: ## List the targets.
 
 .PHONY: build
 build: ## Build the provider binary into bin/provider.
-	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/provider ./cmd/provider
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/provider ./cmd/provider
 
 .PHONY: demo
 demo: build $(MOTO_READY) ## The main job: run the provider on a local control plane and AWS emulator and create the example database (DEMO_ONCE=1 exits when it is ready).
@@ -51,8 +55,8 @@ run: build ## Run the provider out of cluster against the current KUBECONFIG (ap
 	bin/provider --debug
 
 .PHONY: xpkg
-xpkg: build ## Build the Crossplane package file without Docker (controller image + package layer); prints its path last.
-	@go run ./cluster/xpkg -binary bin/provider -package package -examples examples -out _output/xpkg/provider-rds.xpkg
+xpkg: build ## Build the Crossplane packages without Docker (controller image + package layer), standalone and AWS family member; prints their paths last.
+	@go run ./cluster/xpkg -binary bin/provider -package package -examples examples -version $(VERSION) -out _output/xpkg
 
 ##@ Development
 

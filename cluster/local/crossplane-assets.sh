@@ -16,14 +16,18 @@ ASSETS="$CACHE_DIR/crossplane/core-${CROSSPLANE_VERSION}_cli-${CROSSPLANE_CLI_VE
 log() { echo "crossplane-assets: $*" >&2; }
 mkdir -p "$ASSETS"
 
-if [[ ! -x "$ASSETS/crossplane" ]]; then
+# The marker records that the binary reports its version: the package
+# manager checks each package's Crossplane version constraint against it,
+# and since v2.4 the version lives in crossplane-runtime's pkg/version.
+if [[ ! -x "$ASSETS/crossplane" || ! -f "$ASSETS/crossplane.versioned" ]]; then
   log "building Crossplane core $CROSSPLANE_VERSION (first run only)"
   # Core's go.mod points its apis module at a local folder; the wrapper
   # requires the published apis of the same release instead.
   "$HACK/go-build-pinned.sh" "$ASSETS/crossplane" github.com/crossplane/crossplane/v2/cmd/crossplane \
     "github.com/crossplane/crossplane/v2@$CROSSPLANE_VERSION" \
-    "-s -w -X github.com/crossplane/crossplane/v2/internal/version.version=$CROSSPLANE_VERSION" \
+    "-s -w -X github.com/crossplane/crossplane-runtime/v2/pkg/version.version=$CROSSPLANE_VERSION" \
     "require github.com/crossplane/crossplane/apis/v2 $CROSSPLANE_VERSION"
+  touch "$ASSETS/crossplane.versioned"
 fi
 if [[ ! -x "$ASSETS/crossplane-cli" ]]; then
   log "building the Crossplane CLI $CROSSPLANE_CLI_VERSION (first run only)"

@@ -25,6 +25,8 @@ type settings struct {
 	webhookHost             string
 	webhookPort             int
 	certsDir                string
+	changeLogs              bool
+	changeLogsSocket        string
 
 	// ignored names the flags that were set and have no effect here, to
 	// be logged once at start.
@@ -69,6 +71,9 @@ func parseFlags(args []string) (settings, error) {
 	app.Flag("webhook-host", "Address the conversion webhook listens on; empty for every interface.").StringVar(&s.webhookHost)
 	app.Flag("certs-dir", "Directory with the conversion webhook's TLS certificate and key (tls.crt, tls.key), which Crossplane mounts; without them no webhook is served.").Default("/tls/server").Envar("TLS_SERVER_CERTS_DIR").StringVar(&s.certsDir)
 
+	app.Flag("enable-changelogs", "Send a change-log entry for every create, update and delete to the change-log sidecar.").Default("false").Envar("ENABLE_CHANGE_LOGS").BoolVar(&s.changeLogs)
+	app.Flag("changelogs-socket-path", "Unix socket of the change-log sidecar.").Default("/var/run/changelogs/changelogs.sock").Envar("CHANGELOGS_SOCKET_PATH").StringVar(&s.changeLogsSocket)
+
 	ignore := func(name, why, envar string) *kingpin.FlagClause {
 		f := app.Flag(name, "Accepted for compatibility; ignored: "+why+".").Hidden()
 		if envar != "" {
@@ -89,8 +94,6 @@ func parseFlags(args []string) (settings, error) {
 		{name: "provider-ttl", why: noTerraform},
 		{name: "enable-external-secret-stores", why: "External Secret Stores are gone from Crossplane v2", envar: "ENABLE_EXTERNAL_SECRET_STORES", bool: true},
 		{name: "ess-tls-cert-dir", why: "External Secret Stores are gone from Crossplane v2", envar: "ESS_TLS_CERTS_DIR"},
-		{name: "enable-changelogs", why: "change logs are not recorded", envar: "ENABLE_CHANGE_LOGS", bool: true},
-		{name: "changelogs-socket-path", why: "change logs are not recorded", envar: "CHANGELOGS_SOCKET_PATH"},
 	}
 	// A flag counts as set when it has a value, from the command line or
 	// its environment variable.

@@ -31,16 +31,21 @@ func TestParseFlagsAcceptsTheReferenceProvidersFlags(t *testing.T) {
 		debug: true, syncInterval: 30 * time.Minute, pollInterval: 5 * time.Minute, pollStateMetric: 5 * time.Second,
 		maxReconcileRate: 100, awsAttemptTimeout: 30 * time.Second, leaderElection: true, managementPolicy: true, metricsAddr: ":9090", healthAddr: ":9999", namespace: "upbound-system",
 		webhookPort: 9443, certsDir: "/tls/server",
+		// $ENABLE_CHANGE_LOGS and the socket: change logs are recorded.
+		changeLogs: true, changeLogsSocket: "/var/run/changelogs/changelogs.sock",
 	}
 	ignored := got.ignored
 	got.ignored = nil
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(settings{})); diff != "" {
 		t.Errorf("settings: -want, +got:\n%s", diff)
 	}
-	for _, name := range []string{"terraform-version", "terraform-provider-source", "provider-ttl", "ess-tls-cert-dir", "enable-changelogs"} {
+	for _, name := range []string{"terraform-version", "terraform-provider-source", "provider-ttl", "ess-tls-cert-dir"} {
 		if !strings.Contains(strings.Join(ignored, " "), "--"+name+" (") {
 			t.Errorf("--%s was set but is not reported as ignored: %q", name, ignored)
 		}
+	}
+	if strings.Contains(strings.Join(ignored, " "), "changelogs") {
+		t.Errorf("the change-log flags have an effect and must not be reported as ignored: %q", ignored)
 	}
 	if strings.Contains(strings.Join(ignored, " "), "--enable-external-secret-stores") {
 		t.Errorf("--no-enable-external-secret-stores changes nothing and need not be reported: %q", ignored)
@@ -55,7 +60,7 @@ func TestParseFlagsDefaults(t *testing.T) {
 	want := settings{
 		syncInterval: time.Hour, pollInterval: time.Minute, pollStateMetric: time.Minute, maxReconcileRate: 100, awsAttemptTimeout: 30 * time.Second,
 		managementPolicy: true, metricsAddr: ":8080", healthAddr: ":8081", namespace: "crossplane-system",
-		webhookPort: 9443, certsDir: "/tls/server",
+		webhookPort: 9443, certsDir: "/tls/server", changeLogsSocket: "/var/run/changelogs/changelogs.sock",
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(settings{})); diff != "" {
 		t.Errorf("defaults: -want, +got:\n%s", diff)

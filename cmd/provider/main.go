@@ -4,13 +4,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"go.uber.org/zap/zapcore"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/discovery"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -19,6 +22,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
+	changelogv1alpha1 "github.com/crossplane/crossplane-runtime/v2/apis/changelogs/proto/v1alpha1"
 	xpcontroller "github.com/crossplane/crossplane-runtime/v2/pkg/controller"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/feature"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/logging"
@@ -28,10 +32,14 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
+	"github.com/provider-rds/provider-rds/internal/changelogs"
 	"github.com/provider-rds/provider-rds/internal/controller"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 	providermetrics "github.com/provider-rds/provider-rds/internal/metrics"
 )
+
+// version is the provider's release, set at build time (make build).
+var version = "dev"
 
 func main() {
 	if err := run(); err != nil {
@@ -55,6 +63,9 @@ func run() error {
 		return err
 	}
 	if err := apis.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
 		return err
 	}
 	cfg, err := ctrl.GetConfig()
@@ -113,6 +124,21 @@ func run() error {
 		Namespace:                     s.namespace,
 		ClusterScopedSecretNamespaces: splitList(s.clusterSecretNamespaces),
 	}
+	if s.changeLogs {
+		q, err := changeLogQueue(s.changeLogsSocket, log)
+		if err != nil {
+			return err
+		}
+		if err := mgr.Add(q); err != nil {
+			return err
+		}
+		o.ChangeLogOptions = &xpcontroller.ChangeLogOptions{ChangeLogger: q}
+		log.Info("Change logs are on: an entry for every create, update and delete goes to the change-log sidecar", "socket", s.changeLogsSocket)
+	}
+	ctx := ctrl.SetupSignalHandler()
+	if err := setupSafeStart(ctx, mgr, &o, log); err != nil {
+		return err
+	}
 	if err := controller.Setup(mgr, o); err != nil {
 		return fmt.Errorf("cannot set up controllers: %w", err)
 	}
@@ -123,7 +149,45 @@ func run() error {
 		log.Info("No TLS certificate in the certificates directory: the API version conversion webhook is not served, so only v1beta3 Instances can be read and written", "certs-dir", s.certsDir)
 	}
 	log.Info("Starting provider-rds", "poll", s.pollInterval.String(), "namespace", s.namespace)
-	return mgr.Start(ctrl.SetupSignalHandler())
+	return mgr.Start(ctx)
+}
+
+// changeLogQueue returns the queue that sends change-log entries to the
+// sidecar on socket, and registers its metric.
+func changeLogQueue(socket string, log logging.Logger) (*changelogs.Queue, error) {
+	conn, err := changelogs.Dial(socket)
+	if err != nil {
+		return nil, err
+	}
+	dropped := changelogs.NewDroppedCounter()
+	metrics.Registry.MustRegister(dropped)
+	send := managed.NewGRPCChangeLogger(changelogv1alpha1.NewChangeLogServiceClient(conn),
+		managed.WithProviderVersion("provider-rds:"+version), managed.WithSendTimeout(changelogs.DefaultSendTimeout))
+	return changelogs.NewQueue(changelogs.Options{Send: send, Logger: log, Dropped: dropped}), nil
+}
+
+// setupSafeStart gates every controller on its CRDs when the provider may
+// watch CRDs, which Crossplane grants to a package that declares the
+// safe-start capability, and says which way it went.
+func setupSafeStart(ctx context.Context, mgr ctrl.Manager, o *managedkit.Options, log logging.Logger) error {
+	may, err := controller.MayWatchCRDs(ctx, mgr.GetClient())
+	if err != nil {
+		return err
+	}
+	if !may {
+		dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
+		if err != nil {
+			return err
+		}
+		missing, err := controller.SetupServedKinds(mgr, o, dc)
+		if err != nil {
+			return err
+		}
+		log.Info("Safe-start is off: the provider may not watch CustomResourceDefinitions, so the controllers of every kind the API server serves start now; kinds installed later start when the provider restarts", "notServed", missing)
+		return nil
+	}
+	log.Info("Safe-start is on: each kind's controllers start once its CustomResourceDefinition is established")
+	return controller.SetupSafeStart(mgr, o)
 }
 
 func fileExists(path string) bool {

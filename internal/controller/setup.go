@@ -5,9 +5,12 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/customresourcesgate"
 
 	ec2v1beta1 "github.com/provider-rds/provider-rds/apis/foreign/ec2/v1beta1"
 	iamv1beta1 "github.com/provider-rds/provider-rds/apis/foreign/iam/v1beta1"
@@ -43,8 +46,18 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 // resynced every syncPeriod, and cached without their managedFields, which
 // the provider never reads and which make up much of a managed resource's
 // size (updates leave them as they are when they are left out).
+//
+// CRDs, watched under safe-start, are cached without their schemas too:
+// only their names, versions and conditions are read, and the schemas of
+// every CRD in a cluster that runs the AWS family are tens of megabytes.
 func CacheOptions(syncPeriod time.Duration) cache.Options {
-	return cache.Options{SyncPeriod: &syncPeriod, DefaultTransform: cache.TransformStripManagedFields()}
+	return cache.Options{
+		SyncPeriod:       &syncPeriod,
+		DefaultTransform: cache.TransformStripManagedFields(),
+		ByObject: map[client.Object]cache.ByObject{
+			&apiextensionsv1.CustomResourceDefinition{}: {Transform: customresourcesgate.TransformStripCRDSchema},
+		},
+	}
 }
 
 // ClientOptions are the options of the manager's client. Kinds the

@@ -40,36 +40,48 @@ func (e *Env) InstallForeignCRDs(t testing.TB, kinds ...ForeignKind) {
 	t.Helper()
 	ctx := context.Background()
 	for _, k := range kinds {
-		crd := &extv1.CustomResourceDefinition{
-			ObjectMeta: metav1.ObjectMeta{Name: k.Plural + "." + k.Group},
-			Spec: extv1.CustomResourceDefinitionSpec{
-				Group: k.Group,
-				Names: extv1.CustomResourceDefinitionNames{Kind: k.Kind, ListKind: k.Kind + "List", Plural: k.Plural, Singular: strings.ToLower(k.Kind)},
-				Scope: scope(k),
-				Versions: []extv1.CustomResourceDefinitionVersion{{
-					Name: "v1beta1", Served: true, Storage: true,
-					Subresources: &extv1.CustomResourceSubresources{Status: &extv1.CustomResourceSubresourceStatus{}},
-					Schema: &extv1.CustomResourceValidation{OpenAPIV3Schema: &extv1.JSONSchemaProps{
-						Type: "object", XPreserveUnknownFields: aws.Bool(true),
-					}},
-				}},
-			},
-		}
+		crd := ForeignCRD(k)
 		if err := e.Kube.Create(ctx, crd); err != nil && !kerrors.IsAlreadyExists(err) {
 			t.Fatal(err)
 		}
-		Eventually(t, time.Minute, "CRD "+crd.GetName()+" established", func() (bool, string) {
-			got := &extv1.CustomResourceDefinition{}
-			if err := e.Kube.Get(ctx, ktypes.NamespacedName{Name: crd.GetName()}, got); err != nil {
-				return false, err.Error()
+		e.WaitCRDEstablished(t, crd.GetName(), time.Minute)
+	}
+}
+
+// WaitCRDEstablished waits until the API server serves a CRD's kind.
+func (e *Env) WaitCRDEstablished(t testing.TB, name string, timeout time.Duration) {
+	t.Helper()
+	Eventually(t, timeout, "CRD "+name+" established", func() (bool, string) {
+		got := &extv1.CustomResourceDefinition{}
+		if err := e.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, got); err != nil {
+			return false, err.Error()
+		}
+		for _, c := range got.Status.Conditions {
+			if c.Type == extv1.Established && c.Status == extv1.ConditionTrue {
+				return true, ""
 			}
-			for _, c := range got.Status.Conditions {
-				if c.Type == extv1.Established && c.Status == extv1.ConditionTrue {
-					return true, ""
-				}
-			}
-			return false, "not established"
-		})
+		}
+		return false, "not established"
+	})
+}
+
+// ForeignCRD returns a minimal CRD of another provider's kind, as that
+// provider ships it: v1beta1, with a status subresource.
+func ForeignCRD(k ForeignKind) *extv1.CustomResourceDefinition {
+	return &extv1.CustomResourceDefinition{
+		ObjectMeta: metav1.ObjectMeta{Name: k.Plural + "." + k.Group},
+		Spec: extv1.CustomResourceDefinitionSpec{
+			Group: k.Group,
+			Names: extv1.CustomResourceDefinitionNames{Kind: k.Kind, ListKind: k.Kind + "List", Plural: k.Plural, Singular: strings.ToLower(k.Kind)},
+			Scope: scope(k),
+			Versions: []extv1.CustomResourceDefinitionVersion{{
+				Name: "v1beta1", Served: true, Storage: true,
+				Subresources: &extv1.CustomResourceSubresources{Status: &extv1.CustomResourceSubresourceStatus{}},
+				Schema: &extv1.CustomResourceValidation{OpenAPIV3Schema: &extv1.JSONSchemaProps{
+					Type: "object", XPreserveUnknownFields: aws.Bool(true),
+				}},
+			}},
+		},
 	}
 }
 

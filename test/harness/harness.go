@@ -88,6 +88,21 @@ func Start(ctx context.Context, extraCRDDirs ...string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	return start(ctx, append([]string{filepath.Join(root, "package", "crds")}, extraCRDDirs...), true)
+}
+
+// StartBare starts a control plane with only the CRDs in crdDirs, and the
+// backend: a cluster into which a package manager installs the provider's
+// CRDs, as Crossplane does.
+func StartBare(ctx context.Context, crdDirs ...string) (*Env, error) {
+	return start(ctx, crdDirs, false)
+}
+
+func start(ctx context.Context, crdDirs []string, conversionWebhook bool) (*Env, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		return nil, fmt.Errorf("KUBEBUILDER_ASSETS is not set: run the tests with `make test`, or set it to the directory `make envtest-assets` prints")
 	}
@@ -109,13 +124,15 @@ func Start(ctx context.Context, extraCRDDirs ...string) (*Env, error) {
 	fmt.Printf("harness: AWS backend: %s at %s\n", backend.Kind, backend.Endpoint)
 
 	cp := &envtest.Environment{
-		CRDDirectoryPaths:     append([]string{filepath.Join(root, "package", "crds")}, extraCRDDirs...),
+		CRDDirectoryPaths:     crdDirs,
 		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
+	}
+	if conversionWebhook {
 		// envtest makes a serving certificate and points the conversion
 		// webhook of the Instance CRD at 127.0.0.1, where the provider
 		// serves it (StartProvider, or the binary with StartProviderBinary).
-		WebhookInstallOptions: envtest.WebhookInstallOptions{LocalServingHost: "127.0.0.1"},
+		cp.WebhookInstallOptions = envtest.WebhookInstallOptions{LocalServingHost: "127.0.0.1"}
 	}
 	cfg, err := cp.Start()
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // provider binary, Crossplane, a composition function.
 type Process struct {
 	cmd     *exec.Cmd
+	args    []string
 	LogPath string
 	// Exited receives the process's exit once it ends.
 	Exited chan error
@@ -35,7 +36,7 @@ func StartProcess(name, dir string, env []string, bin string, args ...string) (*
 		_ = log.Close()
 		return nil, fmt.Errorf("cannot start %s: %w", name, err)
 	}
-	p := &Process{cmd: cmd, LogPath: logPath, Exited: make(chan error, 1)}
+	p := &Process{cmd: cmd, args: args, LogPath: logPath, Exited: make(chan error, 1)}
 	go func() { p.Exited <- cmd.Wait(); _ = log.Close() }()
 	return p, nil
 }
@@ -112,6 +113,9 @@ func (e *Env) WriteKubeconfig(dir string) (string, error) {
 	return path, os.WriteFile(path, kc, 0o600)
 }
 
+// Args are the arguments the process was started with.
+func (p *Process) Args() []string { return p.args }
+
 // PID is the process's ID, for reading its use of memory and CPU in /proc.
 func (p *Process) PID() int { return p.cmd.Process.Pid }
 
@@ -122,17 +126,20 @@ func (p *Process) Log() string {
 }
 
 // Stop interrupts the process and waits for it, killing it if it lingers.
+// Stopping a process that has ended does nothing, so a test may stop it
+// and leave its cleanup to stop it again.
 func (p *Process) Stop() {
 	_ = p.cmd.Process.Signal(os.Interrupt)
-	// Its exit status says only that it was stopped.
+	// Its exit status says only that it was stopped; it is put back for
+	// Running and later calls.
+	var err error
 	select {
-	case err := <-p.Exited:
-		_ = err
+	case err = <-p.Exited:
 	case <-time.After(10 * time.Second):
 		_ = p.cmd.Process.Kill()
-		err := <-p.Exited
-		_ = err
+		err = <-p.Exited
 	}
+	p.Exited <- err
 }
 
 // Kill kills the process at once (SIGKILL), as the OOM killer or a node

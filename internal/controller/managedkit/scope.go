@@ -8,6 +8,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -19,6 +20,8 @@ import (
 	"github.com/crossplane/crossplane-runtime/v2/pkg/reconciler/managed"
 	"github.com/crossplane/crossplane-runtime/v2/pkg/resource"
 
+	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
 )
 
@@ -295,7 +298,10 @@ func SetupScopes[L resource.Managed, N resource.ModernManaged](mgr ctrl.Manager,
 		}
 		return s.External(session, ClusterScope(kube, s.Cluster, rec, o.Namespace, cr)), nil
 	})
-	if err := Setup(mgr, o, s.Cluster, rec, s.changes(s.Cluster), append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[L](cluster)}, common...)...); err != nil {
+	setupCluster := func() error {
+		return Setup(mgr, o, s.Cluster, rec, s.changes(s.Cluster), append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[L](cluster)}, common...)...)
+	}
+	if err := WhenEstablished(o.Options, s.Cluster.ControllerName(), setupCluster, append([]schema.GroupVersionKind{s.Cluster.GroupVersionKind}, ClusterConfigKinds...)...); err != nil {
 		return err
 	}
 
@@ -304,8 +310,24 @@ func SetupScopes[L resource.Managed, N resource.ModernManaged](mgr ctrl.Manager,
 		Kube: kube, Connector: connect, Record: nsRec, Kind: s.Namespaced,
 		NewView: s.NewView, Region: s.Region, External: s.External,
 	}
-	return Setup(mgr, o, s.Namespaced, nsRec, s.changes(s.Namespaced), append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[N](namespaced)}, common...)...)
+	setupNamespaced := func() error {
+		return Setup(mgr, o, s.Namespaced, nsRec, s.changes(s.Namespaced), append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[N](namespaced)}, common...)...)
+	}
+	return WhenEstablished(o.Options, s.Namespaced.ControllerName(), setupNamespaced, append([]schema.GroupVersionKind{s.Namespaced.GroupVersionKind}, NamespacedConfigKinds...)...)
 }
+
+// The ProviderConfig kinds a managed resource of each scope may name and
+// the usage kind that records it: the provider's own in the standalone
+// package, provider-family-aws's in the family member. A managed kind's
+// controller starts only once these exist too.
+var (
+	ClusterConfigKinds = []schema.GroupVersionKind{
+		awsv1beta1.ProviderConfigGroupVersionKind, awsv1beta1.ProviderConfigUsageGroupVersionKind,
+	}
+	NamespacedConfigKinds = []schema.GroupVersionKind{
+		awsmv1beta1.ProviderConfigGroupVersionKind, awsmv1beta1.ClusterProviderConfigGroupVersionKind, awsmv1beta1.ProviderConfigUsageGroupVersionKind,
+	}
+)
 
 func (s Scopes[L, N]) changes(k Kind) []source.Source {
 	if s.Changes == nil {

@@ -103,6 +103,9 @@ func Setup(mgr ctrl.Manager, o Options, k Kind, rec event.Recorder, sources []so
 			}
 		}
 	}
+	if o.ChangeLogOptions != nil {
+		opts = append(opts, managed.WithChangeLogger(o.ChangeLogOptions.ChangeLogger))
+	}
 	if o.Features.Enabled(feature.EnableBetaManagementPolicies) {
 		opts = append(opts, managed.WithManagementPolicies())
 	}

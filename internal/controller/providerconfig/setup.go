@@ -15,6 +15,7 @@ import (
 	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
 	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/awsconfig"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 )
 
 // configKind is one of the ProviderConfig kinds: what the validator needs
@@ -80,17 +81,21 @@ var configKinds = []configKind{
 func Setup(mgr ctrl.Manager, o controller.Options, sessions *awsconfig.Resolver) error {
 	for _, k := range configKinds {
 		name := providerconfig.ControllerName(k.kinds.Config.GroupKind().String())
-		r := providerconfig.NewReconciler(mgr, k.kinds,
-			providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
-			// As in managedkit.NewRecorder: crossplane-runtime takes the core/v1 recorder.
-			providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name)))) //nolint:staticcheck // SA1019: see above.
-		err := ctrl.NewControllerManagedBy(mgr).
-			Named(name).
-			WithOptions(o.ForControllerRuntime()).
-			For(k.new()).
-			Watches(k.newUsage(), &resource.EnqueueRequestForProviderConfig{}).
-			Complete(ratelimiter.NewReconciler(name, &validator{usage: r, kube: mgr.GetClient(), sessions: sessions, kind: k}, o.GlobalRateLimiter))
-		if err != nil {
+		setup := func() error {
+			r := providerconfig.NewReconciler(mgr, k.kinds,
+				providerconfig.WithLogger(o.Logger.WithValues("controller", name)),
+				// As in managedkit.NewRecorder: crossplane-runtime takes the core/v1 recorder.
+				providerconfig.WithRecorder(event.NewAPIRecorder(mgr.GetEventRecorderFor(name)))) //nolint:staticcheck // SA1019: see above.
+			return ctrl.NewControllerManagedBy(mgr).
+				Named(name).
+				WithOptions(o.ForControllerRuntime()).
+				For(k.new()).
+				Watches(k.newUsage(), &resource.EnqueueRequestForProviderConfig{}).
+				Complete(ratelimiter.NewReconciler(name, &validator{usage: r, kube: mgr.GetClient(), sessions: sessions, kind: k}, o.GlobalRateLimiter))
+		}
+		// In the family member these kinds are provider-family-aws's,
+		// which may be installed after this provider starts.
+		if err := managedkit.WhenEstablished(o, name, setup, k.kinds.Config, k.kinds.Usage); err != nil {
 			return err
 		}
 	}
