@@ -140,7 +140,8 @@ fuzz: ## Run every fuzz target for FUZZ_TIME (default 1000 executions) each.
 # in exactly one: these patterns pick the second, third and fourth groups,
 # the rest of test/e2e run first. The patterns apply to test/e2e only; every
 # other package (the fault catalogue among them) runs whole, in a fifth
-# process.
+# process. The install tests (test/install), which run Crossplane beside
+# the provider, run in a sixth.
 E2E_SECOND_GROUP := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences)
 E2E_THIRD_GROUP := ^(TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange|TestNamespaced|TestCredentialsOfOtherPartitions)
 E2E_FOURTH_GROUP := ^(TestSTSCalls|TestFleet|TestThrottlingIsAbsorbed)
@@ -156,17 +157,19 @@ test: check-generate lint $(MOTO_READY) ## Run every test: unit tests, fuzzing f
 	@$(MAKE) --no-print-directory fuzz
 	@export KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH) kube-controller-manager)" \
 	  CROSSPLANE_ASSETS="$$($(CROSSPLANE_ASSETS_SH))" MOTO_SERVER="$(MOTO_SERVER)"; \
-	echo "go test ./... (end-to-end tests in four groups beside the other packages; output follows when all end)"; \
+	echo "go test ./... (end-to-end tests in four groups beside the install tests and the other packages; output follows when all end)"; \
 	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_SECOND_GROUP)' ./test/e2e/ > _output/test-e2e-second.log 2>&1 & second=$$!; \
 	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_THIRD_GROUP)' ./test/e2e/ > _output/test-e2e-third.log 2>&1 & third=$$!; \
 	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -run '$(E2E_FOURTH_GROUP)' ./test/e2e/ > _output/test-e2e-fourth.log 2>&1 & fourth=$$!; \
 	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) -skip '$(E2E_SECOND_GROUP)|$(E2E_THIRD_GROUP)|$(E2E_FOURTH_GROUP)' ./test/e2e/ > _output/test-e2e-first.log 2>&1 & first=$$!; \
-	rc=0; go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) $$(go list ./... | grep -v '/test/e2e$$') > _output/test-packages.log 2>&1 || rc=$$?; \
+	go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) ./test/install/ > _output/test-install.log 2>&1 & install=$$!; \
+	rc=0; go test -count=1 -timeout 15m -v $(GO_TEST_FLAGS) $$(go list ./... | grep -v -e '/test/e2e$$' -e '/test/install$$') > _output/test-packages.log 2>&1 || rc=$$?; \
 	wait $$first || rc=$$?; \
+	wait $$install || rc=$$?; \
 	wait $$second || rc=$$?; \
 	wait $$third || rc=$$?; \
 	wait $$fourth || rc=$$?; \
-	cat _output/test-packages.log _output/test-e2e-first.log _output/test-e2e-second.log _output/test-e2e-third.log _output/test-e2e-fourth.log | grep -vE '^=== (RUN|PAUSE|CONT)' > _output/test.log || true; \
+	cat _output/test-packages.log _output/test-install.log _output/test-e2e-first.log _output/test-e2e-second.log _output/test-e2e-third.log _output/test-e2e-fourth.log | grep -vE '^=== (RUN|PAUSE|CONT)' > _output/test.log || true; \
 	cat _output/test.log; \
 	exit $$rc
 	@echo "Skipped tests, if any, are listed above as --- SKIP with their reason."

@@ -243,15 +243,16 @@ func (d *differ) engineVersion(p v1beta3.InstanceParameters) {
 	if want == "" || versionCovers(want, have) || versionCovers(want, aws.ToString(d.pending.EngineVersion)) {
 		return
 	}
+	engine := aws.ToString(d.db.Engine)
 	if compareVersions(have, want) > 0 {
 		autoMinor := aws.ToBool(d.db.AutoMinorVersionUpgrade)
-		if !autoMinor || !sameMajor(have, want) {
+		if !autoMinor || !sameMajor(engine, have, want) {
 			d.cannotApply("engineVersion: the instance runs %s, newer than the requested %s, and RDS cannot downgrade", have, want)
 		}
 		return
 	}
 	d.in.EngineVersion = p.EngineVersion
-	if !sameMajor(have, want) {
+	if !sameMajor(engine, have, want) {
 		d.in.AllowMajorVersionUpgrade = p.AllowMajorVersionUpgrade
 	}
 	d.drift("engineVersion")
@@ -356,6 +357,10 @@ func (d *differ) createOnly(p v1beta3.InstanceParameters) {
 	}
 	check("engine", p.Engine, db.Engine)
 	check("dbName", DBName(p), db.DBName)
+	if DBName(p) != nil && db.DBName == nil {
+		// AWS reports no name for a database created without one.
+		d.cannotApply("dbName: the instance was created without an initial database; RDS sets it only at creation")
+	}
 	check("username", p.Username, db.MasterUsername)
 	check("characterSetName", p.CharacterSetName, db.CharacterSetName)
 	check("ncharCharacterSetName", p.NcharCharacterSetName, db.NcharCharacterSetName)

@@ -144,6 +144,40 @@ func TestDiff(t *testing.T) {
 				in.EngineVersion, in.AllowMajorVersionUpgrade = aws.String("17.1"), aws.Bool(true)
 			})},
 		},
+		"MySQLMajorUpgrade": {
+			reason: "MySQL 8.0 to 8.4 is a major upgrade (its major versions are 5.7, 8.0, 8.4): allowMajorVersionUpgrade goes with it, or AWS refuses it.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("8.4.3"), AllowMajorVersionUpgrade: aws.Bool(true)},
+			db:     observed(func(db *types.DBInstance) { db.Engine, db.EngineVersion = aws.String("mysql"), aws.String("8.0.35") }),
+			want: want{fields: []string{"engineVersion"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.EngineVersion, in.AllowMajorVersionUpgrade = aws.String("8.4.3"), aws.Bool(true)
+			})},
+		},
+		"MariaDBMajorUpgrade": {
+			reason: "MariaDB 10.6 to 10.11 is a major upgrade.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("10.11.6"), AllowMajorVersionUpgrade: aws.Bool(true)},
+			db:     observed(func(db *types.DBInstance) { db.Engine, db.EngineVersion = aws.String("mariadb"), aws.String("10.6.14") }),
+			want: want{fields: []string{"engineVersion"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.EngineVersion, in.AllowMajorVersionUpgrade = aws.String("10.11.6"), aws.Bool(true)
+			})},
+		},
+		"MySQLMinorUpgrade": {
+			reason: "MySQL 8.0.35 to 8.0.39 is a minor upgrade: no allowMajorVersionUpgrade.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("8.0.39"), AllowMajorVersionUpgrade: aws.Bool(true)},
+			db:     observed(func(db *types.DBInstance) { db.Engine, db.EngineVersion = aws.String("mysql"), aws.String("8.0.35") }),
+			want:   want{fields: []string{"engineVersion"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.EngineVersion = aws.String("8.0.39") })},
+		},
+		"MySQLMajorUpgradedOutOfBand": {
+			reason: "An out-of-band MySQL 8.4 upgrade of an instance the spec keeps on 8.0 is not an automatic minor upgrade: reported, as RDS cannot downgrade.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("8.0.35")},
+			db:     observed(func(db *types.DBInstance) { db.Engine, db.EngineVersion = aws.String("mysql"), aws.String("8.4.3") }),
+			want:   want{cannot: 1},
+		},
+		"DBNameAddedAfterCreation": {
+			reason: "A dbName added to an instance created without one cannot be applied: RDS sets it only at creation.",
+			spec:   v1beta3.InstanceParameters{DBName: aws.String("orders")},
+			db:     observed(func(db *types.DBInstance) { db.DBName = nil }),
+			want:   want{cannot: 1},
+		},
 		"PendingVersion": {
 			reason: "A version pending for the maintenance window is not drift.",
 			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.1")},

@@ -140,7 +140,7 @@ func (v *validation) engineVersion(engine, version string) {
 	if version == "" {
 		return
 	}
-	major := majorVersion(version)
+	major := majorVersion(engine, version)
 	ok := true
 	switch engine {
 	case "postgres":
@@ -154,14 +154,6 @@ func (v *validation) engineVersion(engine, version string) {
 	if !ok {
 		v.add("engineVersion %q is not a version of %s", version, engine)
 	}
-}
-
-func majorVersion(version string) string {
-	parts := strings.SplitN(version, ".", 3)
-	if len(parts) < 2 {
-		return version
-	}
-	return parts[0] + "." + parts[1]
 }
 
 // storage checks allocatedStorage against the engine's range for the

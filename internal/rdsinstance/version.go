@@ -38,10 +38,30 @@ func compareVersions(a, b string) int {
 	return 0
 }
 
-// sameMajor reports whether two versions share their first part, the part
-// that AWS never changes by itself.
-func sameMajor(a, b string) bool {
-	ma, _, _ := strings.Cut(a, ".")
-	mb, _, _ := strings.Cut(b, ".")
-	return ma == mb
+// sameMajor reports whether two versions of an engine are of the same
+// major version, which AWS never changes by itself and changes only with
+// AllowMajorVersionUpgrade.
+func sameMajor(engine, a, b string) bool {
+	return majorVersion(engine, a) == majorVersion(engine, b)
+}
+
+// majorVersion returns the part of an engine version that names its major
+// version, as RDS counts them: the first two parts for MySQL (5.7, 8.0,
+// 8.4: "Upgrading the MySQL DB engine") and MariaDB (10.6, 10.11, 11.4:
+// "Upgrading the MariaDB DB engine") and for PostgreSQL before 10 (9.6);
+// the first part for PostgreSQL from 10 on (16, 17: "Upgrading the
+// PostgreSQL DB engine") and for the other engines (Oracle 19, 21; SQL
+// Server 15.00, 16.00).
+func majorVersion(engine, version string) string {
+	parts := strings.SplitN(version, ".", 3)
+	first := parts[0]
+	twoParts := strings.Contains(engine, "mysql") || strings.Contains(engine, "mariadb")
+	if strings.Contains(engine, "postgres") {
+		n, err := strconv.Atoi(first)
+		twoParts = err == nil && n < 10
+	}
+	if !twoParts || len(parts) < 2 {
+		return first
+	}
+	return first + "." + parts[1]
 }

@@ -37,6 +37,7 @@ const (
 	errNoFinalSnapshot      = "the DB instance is %s, and AWS takes no final snapshot of a DB instance in that state: set spec.forProvider.skipFinalSnapshot to true to delete it without one"
 	errResourceIDNotFound   = "external name %q is a DB instance resource ID (as the reference provider records it), and no DB instance in this account and region has it; the provider creates nothing under a resource ID. Check the ProviderConfig and region, or set crossplane.io/external-name to an identifier to create a new database"
 	errUnresolvedReferences = "nothing is created while these references are unresolved: %s. Their resolution policy is Optional, and a DB instance created without them would take AWS's defaults (default subnet group, key, security group), which cannot all be changed afterwards; make the referenced objects exist and be ready, or set the value fields directly"
+	errRegionChanged        = "spec.forProvider.region is create-only: the DB instance is in %s (status.atProvider.arn), and RDS cannot move it to %s; nothing is looked up or created there. Set region back to %s; to have the database in another region, restore a snapshot copied there into a new Instance"
 	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instances.rds.aws.upbound.io %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
 	reasonDrift             = event.Reason("CorrectingDrift")
 	reasonCannotApply       = event.Reason("CannotApply")
@@ -125,6 +126,11 @@ func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.E
 		}
 		return managed.ExternalObservation{}, err
 	}
+	// Before any call in the spec's region: a DB instance in another one
+	// would not be found there, and a second, empty one would be created.
+	if err := regionUnchanged(cr); err != nil {
+		return managed.ExternalObservation{}, err
+	}
 	// A first look, on a copy, may use the fleet's last description. When
 	// what it finds will make the reconcile create, change or delete the
 	// DB instance, the reconcile looks again with a description made now:
@@ -137,6 +143,31 @@ func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.E
 	}
 	*cr = *probe
 	return o, err
+}
+
+// regionUnchanged refuses a region that differs from the one the DB
+// instance was observed in (its ARN's): RDS cannot move a DB instance, and
+// looking for it in the new region finds nothing, so the reconcile would
+// create a second, empty database there, or, during deletion, leave the
+// real one behind. The Instance says so until the region is put back,
+// whether it is being deleted or not.
+func regionUnchanged(cr *v1beta3.Instance) error {
+	have := regionOfARN(aws.ToString(cr.Status.AtProvider.Arn))
+	want := aws.ToString(cr.Spec.ForProvider.Region)
+	if have == "" || want == "" || have == want {
+		return nil
+	}
+	return errors.Errorf(errRegionChanged, have, want, have)
+}
+
+// regionOfARN returns the region of an RDS ARN
+// (arn:PARTITION:rds:REGION:ACCOUNT:db:ID), or "" if it is not one.
+func regionOfARN(arn string) string {
+	parts := strings.SplitN(arn, ":", 5)
+	if len(parts) < 5 || parts[0] != "arn" || parts[2] != "rds" {
+		return ""
+	}
+	return parts[3]
 }
 
 // acts reports whether the managed reconciler acts on the DB instance

@@ -30,10 +30,12 @@ type fakeRDS struct {
 	deleteErr error
 	calls     []string
 	deleteIn  *rds.DeleteDBInstanceInput
+	describes int
 	modifyIn  *rds.ModifyDBInstanceInput
 }
 
 func (f *fakeRDS) DescribeDBInstances(context.Context, *rds.DescribeDBInstancesInput, ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error) {
+	f.describes++
 	if f.db == nil {
 		return nil, &types.DBInstanceNotFoundFault{Message: aws.String("not found")}
 	}
@@ -398,5 +400,49 @@ func TestActsOnlyOnAFreshDescription(t *testing.T) {
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("calls AWS would refuse: %v", f.calls)
+	}
+}
+
+// A region changed after creation is refused before any call in the new
+// region: looking there finds nothing, and the reconcile would create a
+// second, empty database, or, during deletion, leave the real one behind.
+func TestChangedRegionIsRefusedBeforeAnyCall(t *testing.T) {
+	for name, deleting := range map[string]bool{"Live": false, "Deleting": true} {
+		t.Run(name, func(t *testing.T) {
+			cr := instanceWith(func(in *v1beta3.Instance) {
+				in.Spec.ForProvider.Region = aws.String("eu-west-1")
+				in.Status.AtProvider.Arn = aws.String("arn:aws:rds:ap-northeast-2:123456789012:db:db")
+				if deleting {
+					now := metav1.Now()
+					in.SetDeletionTimestamp(&now)
+				}
+			})
+			f := &fakeRDS{}
+			obs, err := fakeExternal(f).Observe(context.Background(), cr)
+			want := "spec.forProvider.region is create-only: the DB instance is in ap-northeast-2 (status.atProvider.arn), and RDS cannot move it to eu-west-1"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("want the error %q, got %v", want, err)
+			}
+			if obs.ResourceExists || f.describes != 0 || len(f.calls) != 0 {
+				t.Errorf("want no AWS call in the new region, got %d describes and %v", f.describes, f.calls)
+			}
+		})
+	}
+}
+
+func TestRegionOfARN(t *testing.T) {
+	cases := map[string]string{
+		"arn:aws:rds:ap-northeast-2:123456789012:db:orders":   "ap-northeast-2",
+		"arn:aws-cn:rds:cn-north-1:123456789012:db:orders":    "cn-north-1",
+		"arn:aws-us-gov:rds:us-gov-west-1:1234:db:orders":     "us-gov-west-1",
+		"arn:aws:ec2:eu-west-1:123456789012:security-group/x": "",
+		"arn":          "",
+		"":             "",
+		"not:an:arn:x": "",
+	}
+	for arn, want := range cases {
+		if got := regionOfARN(arn); got != want {
+			t.Errorf("regionOfARN(%q): want %q, got %q", arn, want, got)
+		}
 	}
 }
