@@ -61,6 +61,11 @@ func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[str
 	if !InFlight(aws.ToString(db.DBInstanceStatus)) {
 		d.compare(p)
 	}
+	if len(d.fields) > 0 && strings.EqualFold(aws.ToString(db.DBInstanceStatus), StatusStopped) {
+		// RDS refuses to modify a stopped DB instance (InvalidDBInstanceState).
+		d.cannot = append(d.cannot, fmt.Sprintf("%s: the DB instance is stopped, and RDS modifies no stopped DB instance; start it to apply the change", strings.Join(d.fields, ", ")))
+		d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
+	}
 	out := Drift{Fields: d.fields, CannotApply: d.cannot, NeedsPassword: d.needsPassword}
 	if len(d.fields) > 0 {
 		d.in.DBInstanceIdentifier = db.DBInstanceIdentifier
@@ -211,7 +216,21 @@ func (d *differ) provisioned(p v1beta3.InstanceParameters) {
 	if want := int32Ptr(p.AllocatedStorage); want != nil && *want > storage {
 		storage = *want
 	}
-	iops, throughput := gp3Baseline(aws.ToString(db.Engine), storage)
+	engine := aws.ToString(db.Engine)
+	iops, throughput := gp3Baseline(engine, storage)
+	refused := false
+	for _, r := range []string{
+		gp3Refusal(engine, storage, "iops", aws.ToInt32(int32Ptr(p.Iops)), iops),
+		gp3Refusal(engine, storage, "storageThroughput", aws.ToInt32(int32Ptr(p.StorageThroughput)), throughput),
+	} {
+		if r != "" {
+			d.cannotApply("%s", r)
+			refused = true
+		}
+	}
+	if refused {
+		return
+	}
 	d.gp3Field("iops", p.Iops, iops, db.Iops, pend.Iops, &in.Iops)
 	d.gp3Field("storageThroughput", p.StorageThroughput, throughput, db.StorageThroughput, pend.StorageThroughput, &in.StorageThroughput)
 }
@@ -245,16 +264,33 @@ func (d *differ) engineVersion(p v1beta3.InstanceParameters) {
 	}
 	engine := aws.ToString(d.db.Engine)
 	if compareVersions(have, want) > 0 {
+		if d.db.ReadReplicaSourceDBInstanceIdentifier != nil {
+			// A read replica follows its source: upgrading the source
+			// upgrades it, past whatever version the spec recorded.
+			return
+		}
 		autoMinor := aws.ToBool(d.db.AutoMinorVersionUpgrade)
 		if !autoMinor || !sameMajor(engine, have, want) {
 			d.cannotApply("engineVersion: the instance runs %s, newer than the requested %s, and RDS cannot downgrade", have, want)
 		}
 		return
 	}
-	d.in.EngineVersion = p.EngineVersion
 	if !sameMajor(engine, have, want) {
+		// RDS refuses a major upgrade without AllowMajorVersionUpgrade,
+		// and one that keeps a custom parameter group, whose family is
+		// the old major version's.
+		if !aws.ToBool(p.AllowMajorVersionUpgrade) {
+			d.cannotApply("engineVersion: %s to %s is a major version upgrade, which RDS makes only with allowMajorVersionUpgrade: true", have, want)
+			return
+		}
+		if group := aws.ToString(observedParameterGroup(d.db)); group != "" && !strings.HasPrefix(group, "default.") &&
+			(p.ParameterGroupName == nil || strings.EqualFold(*p.ParameterGroupName, group)) {
+			d.cannotApply("engineVersion: %s to %s is a major version upgrade, and the DB instance keeps its parameter group %q, whose family is %s's; RDS needs a parameter group of the new major version's family: name one in parameterGroupName", have, want, group, majorVersion(engine, have))
+			return
+		}
 		d.in.AllowMajorVersionUpgrade = p.AllowMajorVersionUpgrade
 	}
+	d.in.EngineVersion = p.EngineVersion
 	d.drift("engineVersion")
 }
 
@@ -333,7 +369,9 @@ func (d *differ) domain(p v1beta3.InstanceParameters) {
 	// directory's FQDN, OU and role for a domain given by ID, and the
 	// directory ID for one given by FQDN.
 	same := func(want, have *string) bool { return want == nil || equalFold(want, have) }
-	if same(p.Domain, have.Domain) && same(p.DomainFqdn, have.FQDN) && same(p.DomainIAMRoleName, have.IAMRoleName) && same(p.DomainOu, have.OU) {
+	sameIPs := p.DomainDNSIps == nil || sameSet(stringValues(p.DomainDNSIps), have.DnsIps)
+	if same(p.Domain, have.Domain) && same(p.DomainFqdn, have.FQDN) && same(p.DomainIAMRoleName, have.IAMRoleName) && same(p.DomainOu, have.OU) &&
+		same(p.DomainAuthSecretArn, have.AuthSecretArn) && sameIPs {
 		return
 	}
 	d.in.Domain, d.in.DomainFqdn, d.in.DomainOu = p.Domain, p.DomainFqdn, p.DomainOu

@@ -178,6 +178,50 @@ func TestDiff(t *testing.T) {
 			db:     observed(func(db *types.DBInstance) { db.DBName = nil }),
 			want:   want{cannot: 1},
 		},
+		"StoppedInstance": {
+			reason: "RDS modifies no stopped DB instance: drift is reported, not sent, and tags still are.",
+			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge")},
+			tags:   map[string]string{"team": "data", "env": "prod", "tier": "gold"},
+			db:     observed(func(db *types.DBInstance) { db.DBInstanceStatus = aws.String("stopped") }),
+			want:   want{cannot: 1, add: []types.Tag{{Key: aws.String("tier"), Value: aws.String("gold")}}},
+		},
+		"Gp3IopsBelowThreshold": {
+			reason: "IOPS above the baseline of a gp3 volume under 400 GiB is refused by RDS: reported, not sent.",
+			spec:   v1beta3.InstanceParameters{Iops: aws.Float64(6000)},
+			db:     observed(func(db *types.DBInstance) { db.AllocatedStorage = aws.Int32(100) }),
+			want:   want{cannot: 1},
+		},
+		"MajorUpgradeWithoutFlag": {
+			reason: "A major upgrade without allowMajorVersionUpgrade is refused by RDS: reported, not sent.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.1")},
+			db:     observed(),
+			want:   want{cannot: 1},
+		},
+		"MajorUpgradeKeepingCustomGroup": {
+			reason: "A major upgrade that keeps a custom parameter group of the old family is refused by RDS: reported, not sent.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.1"), AllowMajorVersionUpgrade: aws.Bool(true)},
+			db: observed(func(db *types.DBInstance) {
+				db.DBParameterGroups = []types.DBParameterGroupStatus{{DBParameterGroupName: aws.String("orders-pg16")}}
+			}),
+			want: want{cannot: 1},
+		},
+		"MajorUpgradeWithNewGroup": {
+			reason: "A major upgrade naming a new custom parameter group is sent with it.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.1"), AllowMajorVersionUpgrade: aws.Bool(true), ParameterGroupName: aws.String("orders-pg17")},
+			db: observed(func(db *types.DBInstance) {
+				db.DBParameterGroups = []types.DBParameterGroupStatus{{DBParameterGroupName: aws.String("orders-pg16")}}
+			}),
+			want: want{fields: []string{"engineVersion", "parameterGroupName"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.EngineVersion, in.AllowMajorVersionUpgrade, in.DBParameterGroupName = aws.String("17.1"), aws.Bool(true), aws.String("orders-pg17")
+			})},
+		},
+		"ReplicaUpgradedWithItsSource": {
+			reason: "A read replica upgraded with its source past the version late-initialised into its spec is not a downgrade to report.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("16.4")},
+			db: observed(func(db *types.DBInstance) {
+				db.EngineVersion, db.ReadReplicaSourceDBInstanceIdentifier = aws.String("17.2"), aws.String("source-db")
+			}),
+		},
 		"PendingVersion": {
 			reason: "A version pending for the maintenance window is not drift.",
 			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.1")},
@@ -281,6 +325,37 @@ func TestDiff(t *testing.T) {
 			db: observed(func(db *types.DBInstance) {
 				db.DomainMemberships = []types.DomainMembership{{Domain: aws.String("d-1234567890"), FQDN: aws.String("corp.example.com"), OU: aws.String("OU=db"), IAMRoleName: aws.String("rds-ad")}}
 			}),
+		},
+		"DomainDNSIpsChanged": {
+			reason: "Changed DNS addresses of a self-managed directory are drift (compared as a set).",
+			spec: v1beta3.InstanceParameters{DomainFqdn: aws.String("corp.example.com"), DomainOu: aws.String("OU=db"),
+				DomainAuthSecretArn: aws.String("arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:ad"), DomainDNSIps: []*string{aws.String("10.0.0.3"), aws.String("10.0.0.4")}},
+			db: observed(func(db *types.DBInstance) {
+				db.DomainMemberships = []types.DomainMembership{{FQDN: aws.String("corp.example.com"), OU: aws.String("OU=db"),
+					AuthSecretArn: aws.String("arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:ad"), DnsIps: []string{"10.0.0.1", "10.0.0.2"}}}
+			}),
+			want: want{fields: []string{"domain"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.DomainFqdn, in.DomainOu = aws.String("corp.example.com"), aws.String("OU=db")
+				in.DomainAuthSecretArn = aws.String("arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:ad")
+				in.DomainDnsIps = []string{"10.0.0.3", "10.0.0.4"}
+			})},
+		},
+		"DomainDNSIpsInOtherOrder": {
+			reason: "The same DNS addresses in another order are not drift.",
+			spec:   v1beta3.InstanceParameters{DomainFqdn: aws.String("corp.example.com"), DomainDNSIps: []*string{aws.String("10.0.0.2"), aws.String("10.0.0.1")}},
+			db: observed(func(db *types.DBInstance) {
+				db.DomainMemberships = []types.DomainMembership{{FQDN: aws.String("corp.example.com"), DnsIps: []string{"10.0.0.1", "10.0.0.2"}}}
+			}),
+		},
+		"DomainAuthSecretChanged": {
+			reason: "A changed directory credentials secret is drift.",
+			spec:   v1beta3.InstanceParameters{DomainFqdn: aws.String("corp.example.com"), DomainAuthSecretArn: aws.String("arn:new")},
+			db: observed(func(db *types.DBInstance) {
+				db.DomainMemberships = []types.DomainMembership{{FQDN: aws.String("corp.example.com"), AuthSecretArn: aws.String("arn:old")}}
+			}),
+			want: want{fields: []string{"domain"}, modify: modify(func(in *rds.ModifyDBInstanceInput) {
+				in.DomainFqdn, in.DomainAuthSecretArn = aws.String("corp.example.com"), aws.String("arn:new")
+			})},
 		},
 		"ReservedTags": {
 			reason: "Tags with the aws: prefix belong to AWS: never removed.",

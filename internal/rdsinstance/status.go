@@ -11,6 +11,9 @@ const (
 	StatusAvailable = "available"
 	StatusCreating  = "creating"
 	StatusDeleting  = "deleting"
+	// StatusStopped: RDS modifies no stopped DB instance ("You can't
+	// modify a stopped DB instance", USER_StopInstance).
+	StatusStopped = "stopped"
 )
 
 // servingStatuses are the DB instance statuses in which the database accepts

@@ -1,6 +1,7 @@
 package rdsinstance
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,17 +22,35 @@ const storageTypeGP3 = "gp3"
 // neither sent, nor late-initialised, nor compared.
 // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage
 func gp3Baseline(engine string, storageGiB int32) (iops, throughput int32) {
-	threshold := int32(400)
-	switch e := strings.ToLower(engine); {
-	case strings.HasPrefix(e, "sqlserver"):
-		return 3000, 125
-	case strings.HasPrefix(e, "oracle"):
-		threshold = 200
-	}
-	if storageGiB >= threshold {
+	if t := gp3Threshold(engine); t > 0 && storageGiB >= t {
 		return 12000, 500
 	}
 	return 3000, 125
+}
+
+// gp3Threshold is the gp3 volume size (GiB) from which an engine's IOPS
+// and throughput can be provisioned: 400 (Db2, MariaDB, MySQL,
+// PostgreSQL), 200 (Oracle), 0 for SQL Server, which can provision them at
+// every size.
+func gp3Threshold(engine string) int32 {
+	switch e := strings.ToLower(engine); {
+	case strings.HasPrefix(e, "sqlserver"):
+		return 0
+	case strings.HasPrefix(e, "oracle"):
+		return 200
+	}
+	return 400
+}
+
+// gp3Refusal explains the refusal AWS gives to IOPS or throughput
+// (field, value) above the baseline of a gp3 volume under the engine's
+// threshold, or "" when AWS accepts it.
+func gp3Refusal(engine string, storageGiB int32, field string, value, baseline int32) string {
+	t := gp3Threshold(engine)
+	if value <= baseline || t == 0 || storageGiB >= t {
+		return ""
+	}
+	return fmt.Sprintf("%s %d: gp3 storage of %s under %d GiB has the baseline 3,000 IOPS and 125 MiB/s, and RDS accepts no other value; set allocatedStorage to %d or more, or leave %s out", field, value, engine, t, t, field)
 }
 
 // beyondBaseline returns a provisioned value unless it is no more than the

@@ -90,6 +90,17 @@ func (v *validation) storageSettings(p v1beta3.InstanceParameters, m CreationMet
 	if t := strings.ToLower(aws.ToString(p.StorageType)); p.StorageThroughput != nil && t != "gp3" {
 		v.add("storageThroughput is set, and only gp3 storage has a throughput setting (storageType is %q)", cmp.Or(t, "gp2"))
 	}
+	if iops, throughput, gp3 := specGP3Baseline(p); gp3 {
+		size := aws.ToInt32(int32Ptr(p.AllocatedStorage))
+		for _, r := range []string{
+			gp3Refusal(engine, size, "iops", aws.ToInt32(int32Ptr(p.Iops)), iops),
+			gp3Refusal(engine, size, "storageThroughput", aws.ToInt32(int32Ptr(p.StorageThroughput)), throughput),
+		} {
+			if r != "" {
+				v.add("%s", r)
+			}
+		}
+	}
 	if p.MaxAllocatedStorage != nil && p.AllocatedStorage != nil && *p.MaxAllocatedStorage != 0 && *p.MaxAllocatedStorage <= *p.AllocatedStorage {
 		v.add("maxAllocatedStorage (%g) must be greater than allocatedStorage (%g), or 0 to turn storage autoscaling off", *p.MaxAllocatedStorage, *p.AllocatedStorage)
 	}

@@ -24,7 +24,17 @@ func TestValidate(t *testing.T) {
 	}{
 		"Valid": {p: valid()},
 		"ValidGp3": {p: valid(func(p *v1beta3.InstanceParameters) {
-			p.StorageType, p.Iops, p.StorageThroughput = aws.String("gp3"), aws.Float64(12000), aws.Float64(500)
+			p.StorageType, p.AllocatedStorage, p.Iops, p.StorageThroughput = aws.String("gp3"), aws.Float64(400), aws.Float64(12000), aws.Float64(500)
+		})},
+		"Gp3BaselineBelowThreshold": {p: valid(func(p *v1beta3.InstanceParameters) {
+			p.StorageType, p.AllocatedStorage, p.Iops, p.StorageThroughput = aws.String("gp3"), aws.Float64(100), aws.Float64(3000), aws.Float64(125)
+		})},
+		"Gp3IopsBelowThreshold": {p: valid(func(p *v1beta3.InstanceParameters) {
+			p.StorageType, p.AllocatedStorage, p.Iops = aws.String("gp3"), aws.Float64(100), aws.Float64(6000)
+		}), want: "iops 6000: gp3 storage of postgres under 400 GiB has the baseline 3,000 IOPS and 125 MiB/s, and RDS accepts no other value; set allocatedStorage to 400 or more, or leave iops out"},
+		"Gp3ThroughputSQLServer": {p: valid(func(p *v1beta3.InstanceParameters) {
+			p.Engine, p.EngineVersion, p.LicenseModel = aws.String("sqlserver-ex"), nil, aws.String("license-included")
+			p.StorageType, p.AllocatedStorage, p.StorageThroughput = aws.String("gp3"), aws.Float64(100), aws.Float64(500)
 		})},
 		"ValidReplica":   {p: v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.large")}, method: CreateReadReplica},
 		"ValidRetention": {p: valid(func(p *v1beta3.InstanceParameters) { p.PerformanceInsightsRetentionPeriod = aws.Float64(93) })},

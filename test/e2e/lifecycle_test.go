@@ -71,8 +71,10 @@ func TestOutOfBandChangesAreReverted(t *testing.T) {
 	})
 }
 
-// A change RDS cannot make to an existing instance is reported once, not
-// retried.
+// A change RDS cannot make to an existing instance is reported where GitOps
+// tools look (Synced False with the reason; Argo CD's health check for
+// these kinds and Flux read Synced and Ready), once as an event of its own,
+// with no AWS change sent; putting the spec back makes it Synced again.
 func TestCreateOnlyChangeIsReportedNotRetried(t *testing.T) {
 	in := newInstance("create-only-db", providerConfigName)
 	in.Spec.ForProvider.StorageEncrypted = aws.Bool(true)
@@ -83,20 +85,30 @@ func TestCreateOnlyChangeIsReportedNotRetried(t *testing.T) {
 	if err := env.Kube.Patch(context.Background(), getInstance(t, "create-only-db"), patch); err != nil {
 		t.Fatal(err)
 	}
-	harness.Eventually(t, waitTimeout, "a CannotApply event names storageEncrypted", func() (bool, string) {
-		msgs := eventMessages(t, "create-only-db", "CannotApply")
-		return len(msgs) == 1 && strings.Contains(msgs[0], "storageEncrypted: the instance has true; RDS sets it only at creation"), strings.Join(msgs, "; ")
-	})
+	const reason = "storageEncrypted: the instance has true; RDS sets it only at creation"
+	waitCondition(t, "create-only-db", xpv2.TypeSynced, corev1.ConditionFalse, reason)
 	time.Sleep(2 * pollInterval)
 	if got := env.Calls.Since(before)["rds:ModifyDBInstance"]; got != 0 {
 		t.Errorf("ModifyDBInstance calls for a create-only change: want 0, got %d", got)
 	}
+	if msgs := eventMessages(t, "create-only-db", "CannotApply"); len(msgs) != 1 || !strings.Contains(msgs[0], reason) {
+		t.Errorf("CannotApply events: want one naming storageEncrypted, got %q", msgs)
+	}
 	got := getInstance(t, "create-only-db")
-	if s := condition(got, xpv2.TypeSynced); s.Status != corev1.ConditionTrue {
-		t.Errorf("Synced after a create-only change: want True (nothing to retry), got %s: %s", s.Status, s.Message)
+	if s := condition(got, xpv2.TypeReady); s.Status != corev1.ConditionTrue {
+		t.Errorf("Ready after a refused change: want True (the database serves), got %s: %s", s.Status, s.Message)
 	}
 	if c := condition(got, managedkit.TypeCannotApply); c.Status != corev1.ConditionTrue || !strings.Contains(c.Message, "storageEncrypted") {
 		t.Errorf("CannotApply condition: want True naming storageEncrypted, got %s: %s", c.Status, c.Message)
+	}
+
+	patch = client.RawPatch("application/merge-patch+json", []byte(`{"spec":{"forProvider":{"storageEncrypted":true}}}`))
+	if err := env.Kube.Patch(context.Background(), getInstance(t, "create-only-db"), patch); err != nil {
+		t.Fatal(err)
+	}
+	waitReadySynced(t, "create-only-db")
+	if c := condition(getInstance(t, "create-only-db"), managedkit.TypeCannotApply); c.Status == corev1.ConditionTrue {
+		t.Errorf("CannotApply after the spec was put back: %s", c.Message)
 	}
 }
 

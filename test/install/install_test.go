@@ -6,6 +6,7 @@ import (
 	"net"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -247,6 +248,21 @@ func (c *cluster) podOf(t *testing.T, revision string) *harness.ProviderPod {
 			}
 		}
 		return false, fmt.Sprintf("subjects %v", b.Subjects)
+	})
+	// During an upgrade the new revision's role names the provider's kinds
+	// only once the revision has taken the CRDs over; a pod started before
+	// is refused them for a moment and retries.
+	harness.Eventually(t, timeout, "the system role of "+revision+" granting Instances", func() (bool, string) {
+		r := &rbacv1.ClusterRole{}
+		if err := c.env.Kube.Get(ctx, client.ObjectKey{Name: systemRole(revision)}, r); err != nil {
+			return false, err.Error()
+		}
+		for _, rule := range r.Rules {
+			if slices.Contains(rule.APIGroups, "rds.aws.upbound.io") && slices.Contains(rule.Resources, "instances") {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%d rules, none for instances.rds.aws.upbound.io", len(r.Rules))
 	})
 	return pod
 }

@@ -37,6 +37,7 @@ const (
 	errNoFinalSnapshot      = "the DB instance is %s, and AWS takes no final snapshot of a DB instance in that state: set spec.forProvider.skipFinalSnapshot to true to delete it without one"
 	errResourceIDNotFound   = "external name %q is a DB instance resource ID (as the reference provider records it), and no DB instance in this account and region has it; the provider creates nothing under a resource ID. Check the ProviderConfig and region, or set crossplane.io/external-name to an identifier to create a new database"
 	errUnresolvedReferences = "nothing is created while these references are unresolved: %s. Their resolution policy is Optional, and a DB instance created without them would take AWS's defaults (default subnet group, key, security group), which cannot all be changed afterwards; make the referenced objects exist and be ready, or set the value fields directly"
+	errCannotApply          = "Cannot apply on an existing DB instance: "
 	errRegionChanged        = "spec.forProvider.region is create-only: the DB instance is in %s (status.atProvider.arn), and RDS cannot move it to %s; nothing is looked up or created there. Set region back to %s; to have the database in another region, restore a snapshot copied there into a new Instance"
 	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instances.rds.aws.upbound.io %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
 	reasonDrift             = event.Reason("CorrectingDrift")
@@ -171,12 +172,13 @@ func regionOfARN(arn string) string {
 }
 
 // acts reports whether the managed reconciler acts on the DB instance
-// after an observation: creates, updates or deletes it.
+// after an observation: creates, updates or deletes it. A change that is
+// only refused (Diff empty) sends nothing.
 func acts(cr *v1beta3.Instance, o managed.ExternalObservation) bool {
 	if meta.WasDeleted(cr) {
 		return o.ResourceExists
 	}
-	return !o.ResourceExists || !o.ResourceUpToDate || o.ResourceLateInitialized
+	return !o.ResourceExists || o.Diff != "" || o.ResourceLateInitialized
 }
 
 // observe is one observation of the DB instance of an external name, from
@@ -226,7 +228,7 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		return managed.ExternalObservation{}, false, err
 	}
 	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, e.desiredTags(cr))
-	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, "Cannot apply on an existing DB instance: "+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
+	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, errCannotApply+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
 	ignored := ignoredFields(cr.Spec.ForProvider)
 	managedkit.Warn(e.record, cr, managedkit.TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
 	pending := rdsinstance.PendingSummary(db)
@@ -243,8 +245,11 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		diff = strings.TrimPrefix(diff+", master password", ", ")
 	}
 	return managed.ExternalObservation{
-		ResourceExists:          true,
-		ResourceUpToDate:        diff == "",
+		ResourceExists: true,
+		// A refusal keeps the Instance out of date, so that Update says
+		// so on Synced, where GitOps tools look; Diff names only what
+		// can be sent.
+		ResourceUpToDate:        diff == "" && len(drift.CannotApply) == 0,
 		ResourceLateInitialized: lateInitialized,
 		ConnectionDetails:       rdsinstance.ConnectionDetails(db, plan.published),
 		Diff:                    diff,
@@ -363,6 +368,16 @@ func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		return managed.ExternalUpdate{}, errors.New(errDescribe)
 	}
 	db, drift, pw, rotate := *e.observed, e.drift, e.password, e.plan.set
+	// What RDS cannot do is reported as this update's failure: Synced
+	// False with the reason, and retried only at the failure back-off,
+	// with no AWS call unless something else can be sent.
+	var refused error
+	if len(drift.CannotApply) > 0 {
+		refused = errors.New(errCannotApply + strings.Join(drift.CannotApply, "; "))
+	}
+	if drift.Modify == nil && !rotate && !drift.NeedsPassword && len(drift.TagsToAdd) == 0 && len(drift.TagsToRemove) == 0 {
+		return managed.ExternalUpdate{}, refused
+	}
 	defer e.instances.Changed(meta.GetExternalName(cr))
 	in := drift.Modify
 	if in == nil && (rotate || drift.NeedsPassword) {
@@ -393,7 +408,7 @@ func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	if err := managedkit.ApplyTags(ctx, e.rds, db.DBInstanceArn, drift.TagsToAdd, drift.TagsToRemove); err != nil {
 		return managed.ExternalUpdate{}, err
 	}
-	return managed.ExternalUpdate{ConnectionDetails: rdsinstance.ConnectionDetails(db, e.plan.published)}, nil
+	return managed.ExternalUpdate{ConnectionDetails: rdsinstance.ConnectionDetails(db, e.plan.published)}, refused
 }
 
 func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalDelete, error) {

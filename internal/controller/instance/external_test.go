@@ -446,3 +446,52 @@ func TestRegionOfARN(t *testing.T) {
 		}
 	}
 }
+
+// A change RDS cannot make is the update's failure, so that Synced says so
+// where GitOps tools look, and it costs no AWS call; what can be sent
+// beside it still is.
+func TestRefusedChangeFailsTheUpdate(t *testing.T) {
+	cases := map[string]struct {
+		spec      func(*v1beta3.Instance)
+		wantDiff  string
+		wantCalls string
+	}{
+		"RefusedOnly": {
+			spec: func(in *v1beta3.Instance) { in.Spec.ForProvider.StorageEncrypted = aws.Bool(false) },
+		},
+		"RefusedBesideDrift": {
+			spec: func(in *v1beta3.Instance) {
+				in.Spec.ForProvider.StorageEncrypted = aws.Bool(false)
+				in.Spec.ForProvider.InstanceClass = aws.String("db.t3.large")
+			},
+			wantDiff:  "instanceClass",
+			wantCalls: "ModifyDBInstance",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			cr := instanceWith(tc.spec)
+			f := &fakeRDS{db: dbWith("available", func(db *types.DBInstance) { db.StorageEncrypted = aws.Bool(true) })}
+			e := fakeExternal(f)
+			obs, err := e.Observe(context.Background(), cr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if obs.ResourceUpToDate || obs.Diff != tc.wantDiff {
+				t.Fatalf("Observe: want out of date with diff %q, got up-to-date=%t diff=%q", tc.wantDiff, obs.ResourceUpToDate, obs.Diff)
+			}
+			describes := f.describes
+			_, err = e.Update(context.Background(), cr)
+			want := "Cannot apply on an existing DB instance: storageEncrypted: the instance has true; RDS sets it only at creation"
+			if err == nil || err.Error() != want {
+				t.Errorf("Update: want the error %q, got %v", want, err)
+			}
+			if got := strings.Join(f.calls, ","); got != tc.wantCalls {
+				t.Errorf("calls: want %q, got %q", tc.wantCalls, got)
+			}
+			if f.describes != describes {
+				t.Errorf("Update described the DB instance again")
+			}
+		})
+	}
+}
