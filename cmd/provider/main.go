@@ -170,9 +170,9 @@ func changeLogQueue(socket string, log logging.Logger) (*changelogs.Queue, error
 // watch CRDs, which Crossplane grants to a package that declares the
 // safe-start capability, and says which way it went.
 func setupSafeStart(ctx context.Context, mgr ctrl.Manager, o *managedkit.Options, log logging.Logger) error {
-	may, err := controller.MayWatchCRDs(ctx, mgr.GetClient())
-	if err != nil {
-		return err
+	may, why := controller.MayWatchCRDs(ctx, mgr.GetClient())
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
 	if !may {
 		dc, err := discovery.NewDiscoveryClientForConfig(mgr.GetConfig())
@@ -183,7 +183,7 @@ func setupSafeStart(ctx context.Context, mgr ctrl.Manager, o *managedkit.Options
 		if err != nil {
 			return err
 		}
-		log.Info("Safe-start is off: the provider may not watch CustomResourceDefinitions, so the controllers of every kind the API server serves start now; kinds installed later start when the provider restarts", "notServed", missing)
+		log.Info("Safe-start is off: the provider may not watch CustomResourceDefinitions, so the controllers of every kind the API server serves start now; kinds installed later start when the provider restarts", "notServed", missing, "error", why)
 		return nil
 	}
 	log.Info("Safe-start is on: each kind's controllers start once its CustomResourceDefinition is established")

@@ -9,7 +9,6 @@ import (
 	authorizationv1 "k8s.io/api/authorization/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/discovery"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -33,18 +32,22 @@ const grantWait = 30 * time.Second
 // watch CustomResourceDefinitions, waiting up to grantWait for the grant.
 // Crossplane's RBAC manager grants that to a package that declares the
 // safe-start capability; an identity without it (an older Crossplane, a
-// hand-written role) cannot gate its controllers on CRDs.
+// hand-written role) cannot gate its controllers on CRDs. A question the
+// API server does not answer counts as no grant; the last such error is
+// returned for the log.
 func MayWatchCRDs(ctx context.Context, kube client.Client) (bool, error) {
-	var may bool
-	err := wait.PollUntilContextTimeout(ctx, 2*time.Second, grantWait, true, func(ctx context.Context) (bool, error) {
-		var err error
-		may, err = mayWatchCRDs(ctx, kube)
-		return may, err
-	})
-	if err != nil && !wait.Interrupted(err) {
-		return false, err
+	deadline := time.Now().Add(grantWait)
+	for {
+		may, err := mayWatchCRDs(ctx, kube)
+		if may || time.Now().After(deadline) {
+			return may, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
 	}
-	return may, nil
 }
 
 func mayWatchCRDs(ctx context.Context, kube client.Client) (bool, error) {

@@ -324,6 +324,13 @@ func MethodFor(p v1beta3.InstanceParameters) (CreationMethod, error) {
 	}
 }
 
+// Restores reports whether a method restores a snapshot or a point in
+// time, whose calls take no master password: the DB instance has its
+// source's until one is set.
+func (m CreationMethod) Restores() bool {
+	return m == CreateFromSnapshot || m == CreateFromPointInTime
+}
+
 // InheritsCredentials reports whether a creation method takes the master
 // user from its source, so that the provider must not invent one.
 func (m CreationMethod) InheritsCredentials() bool {

@@ -29,6 +29,11 @@ type Drift struct {
 	TagsToAdd    []types.Tag
 	TagsToRemove []string
 
+	// Promote says the spec names no source for a DB instance that is a
+	// read replica: promote it to a standalone DB instance
+	// (PromoteReadReplica), which RDS does alone, with no other change.
+	Promote bool
+
 	// CannotApply explains differences that RDS cannot correct on an
 	// existing instance (create-only fields, shrinking storage, engine
 	// downgrades). They are reported, never retried.
@@ -37,12 +42,15 @@ type Drift struct {
 
 // UpToDate reports whether nothing needs to change in AWS.
 func (d Drift) UpToDate() bool {
-	return d.Modify == nil && len(d.TagsToAdd) == 0 && len(d.TagsToRemove) == 0
+	return d.Modify == nil && !d.Promote && len(d.TagsToAdd) == 0 && len(d.TagsToRemove) == 0
 }
 
 // Summary names what drifted, for the Synced condition and events.
 func (d Drift) Summary() string {
 	names := append([]string{}, d.Fields...)
+	if d.Promote {
+		names = append(names, "replicateSourceDb (promotion)")
+	}
 	if len(d.TagsToAdd) > 0 || len(d.TagsToRemove) > 0 {
 		names = append(names, "tags")
 	}
@@ -66,7 +74,12 @@ func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[str
 		d.cannot = append(d.cannot, fmt.Sprintf("%s: the DB instance is stopped, and RDS modifies no stopped DB instance; start it to apply the change", strings.Join(d.fields, ", ")))
 		d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
 	}
-	out := Drift{Fields: d.fields, CannotApply: d.cannot, NeedsPassword: d.needsPassword}
+	if d.promote {
+		// Promotion goes alone: RDS reboots the replica, and the other
+		// changes follow once it is available.
+		d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
+	}
+	out := Drift{Fields: d.fields, CannotApply: d.cannot, NeedsPassword: d.needsPassword, Promote: d.promote}
 	if len(d.fields) > 0 {
 		d.in.DBInstanceIdentifier = db.DBInstanceIdentifier
 		d.in.ApplyImmediately = p.ApplyImmediately
@@ -77,6 +90,7 @@ func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[str
 }
 
 type differ struct {
+	promote bool
 	db      types.DBInstance
 	pending *types.PendingModifiedValues
 	in      rds.ModifyDBInstanceInput
@@ -175,6 +189,7 @@ func (d *differ) compare(p v1beta3.InstanceParameters) {
 	d.masterPassword(p)
 	d.domain(p)
 	d.createOnly(p)
+	d.replication(p)
 }
 
 // storage compares allocated storage. RDS can grow storage but never shrink
@@ -378,6 +393,34 @@ func (d *differ) domain(p v1beta3.InstanceParameters) {
 	d.in.DomainIAMRoleName, d.in.DomainAuthSecretArn = p.DomainIAMRoleName, p.DomainAuthSecretArn
 	d.in.DomainDnsIps = stringValues(p.DomainDNSIps)
 	d.drift("domain")
+}
+
+// replication compares the read replica relation. A replica whose spec
+// names no source is promoted, as Terraform promotes one whose
+// replicate_source_db is removed; RDS can neither change a replica's
+// source nor make an existing DB instance a replica.
+func (d *differ) replication(p v1beta3.InstanceParameters) {
+	want, have := aws.ToString(p.ReplicateSourceDB), aws.ToString(d.db.ReadReplicaSourceDBInstanceIdentifier)
+	switch {
+	case want == "" && have != "":
+		d.promote = true
+	case want != "" && have == "":
+		d.cannotApply("replicateSourceDb: the DB instance is not a read replica; RDS cannot make an existing DB instance one")
+	case want != "" && !sameSource(want, have):
+		d.cannotApply("replicateSourceDb: the DB instance replicates %q; RDS cannot change the source of a read replica", have)
+	}
+}
+
+// sameSource reports whether two names of a source DB instance, each an
+// identifier or an ARN (a source in another region), name the same one.
+func sameSource(a, b string) bool {
+	id := func(s string) string {
+		if i := strings.LastIndex(s, ":db:"); i >= 0 {
+			return s[i+len(":db:"):]
+		}
+		return s
+	}
+	return strings.EqualFold(a, b) || ((strings.HasPrefix(a, "arn:") != strings.HasPrefix(b, "arn:")) && strings.EqualFold(id(a), id(b)))
 }
 
 // createOnly reports differences in fields RDS sets only at creation.

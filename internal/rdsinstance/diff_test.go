@@ -45,11 +45,12 @@ var tags = map[string]string{"env": "prod", "team": "data"}
 
 func TestDiff(t *testing.T) {
 	type want struct {
-		fields []string
-		modify *rds.ModifyDBInstanceInput
-		add    []types.Tag
-		remove []string
-		cannot int
+		fields  []string
+		modify  *rds.ModifyDBInstanceInput
+		add     []types.Tag
+		remove  []string
+		cannot  int
+		promote bool
 	}
 	modify := func(m func(*rds.ModifyDBInstanceInput)) *rds.ModifyDBInstanceInput {
 		in := &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("db")}
@@ -217,10 +218,33 @@ func TestDiff(t *testing.T) {
 		},
 		"ReplicaUpgradedWithItsSource": {
 			reason: "A read replica upgraded with its source past the version late-initialised into its spec is not a downgrade to report.",
-			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("16.4")},
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("16.4"), ReplicateSourceDB: aws.String("source-db")},
 			db: observed(func(db *types.DBInstance) {
 				db.EngineVersion, db.ReadReplicaSourceDBInstanceIdentifier = aws.String("17.2"), aws.String("source-db")
 			}),
+		},
+		"ReplicaSourceRemoved": {
+			reason: "A replica whose spec no longer names a source is promoted, alone: the class change follows once it is available.",
+			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge")},
+			db:     observed(func(db *types.DBInstance) { db.ReadReplicaSourceDBInstanceIdentifier = aws.String("source-db") }),
+			want:   want{promote: true},
+		},
+		"ReplicaSourceChanged": {
+			reason: "RDS cannot change the source of a read replica: reported.",
+			spec:   v1beta3.InstanceParameters{ReplicateSourceDB: aws.String("other-db")},
+			db:     observed(func(db *types.DBInstance) { db.ReadReplicaSourceDBInstanceIdentifier = aws.String("source-db") }),
+			want:   want{cannot: 1},
+		},
+		"ReplicaSourceByARN": {
+			reason: "A source named by ARN is the same source AWS reports by identifier.",
+			spec:   v1beta3.InstanceParameters{ReplicateSourceDB: aws.String("arn:aws:rds:ap-northeast-2:123456789012:db:source-db")},
+			db:     observed(func(db *types.DBInstance) { db.ReadReplicaSourceDBInstanceIdentifier = aws.String("source-db") }),
+		},
+		"NotAReplica": {
+			reason: "RDS cannot make an existing DB instance a read replica: reported.",
+			spec:   v1beta3.InstanceParameters{ReplicateSourceDB: aws.String("source-db")},
+			db:     observed(),
+			want:   want{cannot: 1},
 		},
 		"PendingVersion": {
 			reason: "A version pending for the maintenance window is not drift.",
@@ -406,10 +430,13 @@ func TestDiff(t *testing.T) {
 			if diff := cmp.Diff(tc.want.remove, got.TagsToRemove, opts...); diff != "" {
 				t.Errorf("%s\nTagsToRemove: -want, +got:\n%s", tc.reason, diff)
 			}
+			if got.Promote != tc.want.promote {
+				t.Errorf("%s\nPromote: want %t, got %t", tc.reason, tc.want.promote, got.Promote)
+			}
 			if len(got.CannotApply) != tc.want.cannot {
 				t.Errorf("%s\nCannotApply: want %d, got %q", tc.reason, tc.want.cannot, got.CannotApply)
 			}
-			if wantUpToDate := tc.want.modify == nil && tc.want.add == nil && tc.want.remove == nil; got.UpToDate() != wantUpToDate {
+			if wantUpToDate := tc.want.modify == nil && tc.want.add == nil && tc.want.remove == nil && !tc.want.promote; got.UpToDate() != wantUpToDate {
 				t.Errorf("%s\nUpToDate: want %t, got %t", tc.reason, wantUpToDate, got.UpToDate())
 			}
 		})

@@ -72,6 +72,14 @@ func TestBedRefusesWhatAWSRefuses(t *testing.T) {
 			_, err := api.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("bed-gp3"), Iops: aws.Int32(3000), ApplyImmediately: aws.Bool(true)})
 			return err
 		}},
+		"MajorUpgradeWithoutFlag": {code: "InvalidParameterCombination", call: func() error {
+			_, err := api.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("bed-gp3"), EngineVersion: aws.String("99.1"), ApplyImmediately: aws.Bool(true)})
+			return err
+		}},
+		"PromoteNotAReplica": {code: "InvalidDBInstanceState", call: func() error {
+			_, err := api.PromoteReadReplica(ctx, &rds.PromoteReadReplicaInput{DBInstanceIdentifier: aws.String("bed-gp2")})
+			return err
+		}},
 		"RemoveReservedTag": {code: "InvalidParameterValue", call: func() error {
 			_, err := api.RemoveTagsFromResource(ctx, &rds.RemoveTagsFromResourceInput{ResourceName: arn, TagKeys: []string{"aws:cloudformation:stack-name"}})
 			return err

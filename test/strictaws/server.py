@@ -392,6 +392,18 @@ def before_create(response: Any) -> None:
         _check_gp3(p.get("Engine", ""), p.get("StorageType"), int(p["AllocatedStorage"]), p.get("Iops"), p.get("StorageThroughput"))
 
 
+def _major(engine: str, version: str) -> str:
+    """The major version as RDS counts it: two parts for MySQL and MariaDB
+    (8.0, 8.4; 10.6, 10.11) and PostgreSQL before 10, one part otherwise.
+    https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.MySQL.html
+    https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_UpgradeDBInstance.PostgreSQL.html"""
+    parts = (version or "").split(".")
+    two = "mysql" in engine or "mariadb" in engine
+    if "postgres" in engine:
+        two = parts[0].isdigit() and int(parts[0]) < 10
+    return ".".join(parts[:2]) if two else parts[0]
+
+
 def modify(response: Any, original: Callable[[], Any]) -> Any:
     p = response.params
     db = _instance(response, p.get("DBInstanceIdentifier"))
@@ -416,6 +428,13 @@ def modify(response: Any, original: Callable[[], Any]) -> Any:
                       f"Invalid storage size: you can't decrease allocated storage from {db.allocated_storage} to {storage} GiB.")
     target_storage = int(storage) if storage is not None else int(db.allocated_storage)
     _check_gp3(db.engine, p.get("StorageType") or db.storage_type, target_storage, p.get("Iops"), p.get("StorageThroughput"))
+    # "AllowMajorVersionUpgrade ... must be set to true when specifying a
+    # value for the EngineVersion parameter that is a different major
+    # version than the DB instance's current version."
+    # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html
+    version = p.get("EngineVersion")
+    if version and _major(db.engine, version) != _major(db.engine, db.engine_version) and not _truthy(p.get("AllowMajorVersionUpgrade")):
+        raise Refused("InvalidParameterCombination", "The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version.")
 
     immediately = _truthy(p.get("ApplyImmediately"))
     deferred = {}
@@ -473,6 +492,37 @@ def reboot(response: Any, original: Callable[[], Any]) -> Any:
 
     _add_phase(db, "rebooting", on_end=applied)
     return result
+
+
+# PromoteReadReplica makes a read replica a standalone DB instance. "The
+# read replica is rebooted" during promotion, which takes a few minutes;
+# afterwards it names no source, and its source no longer lists it. moto
+# keeps both links. Promoting an instance that is not a read replica is
+# refused ("InvalidDBInstanceState ... The DB instance isn't in a valid
+# state"), as is promoting one that is not available.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_PromoteReadReplica.html
+def promote(response: Any, original: Callable[[], Any]) -> Any:
+    db = _instance(response, response.params.get("DBInstanceIdentifier"))
+    if db is None:
+        return original()
+    if not db.is_replica:
+        raise Refused("InvalidDBInstanceState", f"DB instance {db.db_instance_identifier} is not a read replica.")
+    if _status_get(db) != "available":
+        raise Refused("InvalidDBInstanceState", f"DB instance {db.db_instance_identifier} is not in available state.")
+    source = db.source_db_instance_identifier
+    # moto's own promote reads its parameters under names its responses
+    # never give it, and fails; the bed promotes by itself.
+    db.is_replica = False
+    try:
+        primary = response.backend.find_db_from_id(source)
+        primary.replicas = [r for r in primary.replicas if r not in (db.db_instance_identifier, db.db_instance_arn)]
+    except Exception:  # noqa: BLE001 - a source in another region or gone
+        pass
+    db.source_db_instance_identifier = None
+    _add_phase(db, "modifying")
+    _add_phase(db, "rebooting")
+    return ActionResult({"DBInstance": db})
 
 
 def passing_through(status: str) -> Callable[[Any, Callable[[], Any]], Any]:
@@ -656,6 +706,7 @@ RULES: dict[str, Callable[[Any, Callable[[], Any]], Any]] = {
     "modify_db_instance": modify,
     "delete_db_instance": delete,
     "reboot_db_instance": reboot,
+    "promote_read_replica": promote,
     "stop_db_instance": passing_through("stopping"),
     "start_db_instance": passing_through("starting"),
     "modify_db_parameter_group": modify_parameter_group,

@@ -2,6 +2,7 @@ package instance
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -37,11 +38,14 @@ const (
 	errNoFinalSnapshot      = "the DB instance is %s, and AWS takes no final snapshot of a DB instance in that state: set spec.forProvider.skipFinalSnapshot to true to delete it without one"
 	errResourceIDNotFound   = "external name %q is a DB instance resource ID (as the reference provider records it), and no DB instance in this account and region has it; the provider creates nothing under a resource ID. Check the ProviderConfig and region, or set crossplane.io/external-name to an identifier to create a new database"
 	errUnresolvedReferences = "nothing is created while these references are unresolved: %s. Their resolution policy is Optional, and a DB instance created without them would take AWS's defaults (default subnet group, key, security group), which cannot all be changed afterwards; make the referenced objects exist and be ready, or set the value fields directly"
+	errPromote              = "cannot promote the read replica"
+	errPersistReplicaOf     = "cannot record the source of the read replica"
 	errCannotApply          = "Cannot apply on an existing DB instance: "
 	errRegionChanged        = "spec.forProvider.region is create-only: the DB instance is in %s (status.atProvider.arn), and RDS cannot move it to %s; nothing is looked up or created there. Set region back to %s; to have the database in another region, restore a snapshot copied there into a new Instance"
 	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instances.rds.aws.upbound.io %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
 	reasonDrift             = event.Reason("CorrectingDrift")
 	reasonCannotApply       = event.Reason("CannotApply")
+	reasonPromotion         = event.Reason("PromotingReadReplica")
 	reasonIgnoredFields     = event.Reason("IgnoredFields")
 	reasonFinalSnapshot     = event.Reason("FinalSnapshot")
 	reasonPasswordRotation  = event.Reason("RotatingPassword")
@@ -58,6 +62,7 @@ type RDSAPI interface {
 	RestoreDBInstanceToPointInTime(ctx context.Context, in *rds.RestoreDBInstanceToPointInTimeInput, opts ...func(*rds.Options)) (*rds.RestoreDBInstanceToPointInTimeOutput, error)
 	RestoreDBInstanceFromS3(ctx context.Context, in *rds.RestoreDBInstanceFromS3Input, opts ...func(*rds.Options)) (*rds.RestoreDBInstanceFromS3Output, error)
 	ModifyDBInstance(ctx context.Context, in *rds.ModifyDBInstanceInput, opts ...func(*rds.Options)) (*rds.ModifyDBInstanceOutput, error)
+	PromoteReadReplica(ctx context.Context, in *rds.PromoteReadReplicaInput, opts ...func(*rds.Options)) (*rds.PromoteReadReplicaOutput, error)
 	DeleteDBInstance(ctx context.Context, in *rds.DeleteDBInstanceInput, opts ...func(*rds.Options)) (*rds.DeleteDBInstanceOutput, error)
 	AddTagsToResource(ctx context.Context, in *rds.AddTagsToResourceInput, opts ...func(*rds.Options)) (*rds.AddTagsToResourceOutput, error)
 	RemoveTagsFromResource(ctx context.Context, in *rds.RemoveTagsFromResourceInput, opts ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error)
@@ -146,6 +151,27 @@ func (e *external) Observe(ctx context.Context, cr *v1beta3.Instance) (managed.E
 	return o, err
 }
 
+// AnnotationReplicaOf records the source an Instance named while its DB
+// instance was a read replica of it. Only an Instance that named its
+// source is promoted when the source is removed from its spec: promotion
+// cannot be undone, and an Instance that adopted a replica without ever
+// naming a source did not ask for it.
+const AnnotationReplicaOf = "rds.aws.upbound.io/read-replica-of"
+
+// replicaDeclared records the source a replica's spec names, and turns a
+// promotion the Instance never asked for into a refusal that says how to.
+func (e *external) replicaDeclared(ctx context.Context, cr *v1beta3.Instance, db types.DBInstance, drift *rdsinstance.Drift) error {
+	source := aws.ToString(db.ReadReplicaSourceDBInstanceIdentifier)
+	if source != "" && cr.Spec.ForProvider.ReplicateSourceDB != nil {
+		return errors.Wrap(e.annotate(ctx, cr, AnnotationReplicaOf, source), errPersistReplicaOf)
+	}
+	if drift.Promote && cr.GetAnnotations()[AnnotationReplicaOf] == "" {
+		drift.Promote = false
+		drift.CannotApply = append(drift.CannotApply, fmt.Sprintf("replicateSourceDb: the DB instance is a read replica of %q, and this Instance never named a source, so it is not promoted: name %q in replicateSourceDb to keep it a replica, or name it and then remove it to promote it", source, source))
+	}
+	return nil
+}
+
 // regionUnchanged refuses a region that differs from the one the DB
 // instance was observed in (its ARN's): RDS cannot move a DB instance, and
 // looking for it in the new region finds nothing, so the reconcile would
@@ -228,6 +254,9 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		return managed.ExternalObservation{}, false, err
 	}
 	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, e.desiredTags(cr))
+	if err := e.replicaDeclared(ctx, cr, db, &drift); err != nil {
+		return managed.ExternalObservation{}, false, err
+	}
 	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, errCannotApply+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
 	ignored := ignoredFields(cr.Spec.ForProvider)
 	managedkit.Warn(e.record, cr, managedkit.TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
@@ -337,6 +366,14 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		if err := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); err != nil {
 			return managed.ExternalCreation{}, errors.Wrap(err, errPersistAnnotation)
 		}
+	} else if method.Restores() && pw.known() {
+		// AWS's restore calls take no master password: the restored DB
+		// instance keeps its source's. Recorded so, the Secret's password
+		// is set once the instance accepts changes, and published only
+		// once AWS has applied it.
+		if err := e.annotate(ctx, cr, AnnotationPasswordVersion, restoredPasswordVersion); err != nil {
+			return managed.ExternalCreation{}, errors.Wrap(err, errPersistAnnotation)
+		}
 	}
 	switch method {
 	case rdsinstance.CreateEmpty:
@@ -375,10 +412,17 @@ func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	if len(drift.CannotApply) > 0 {
 		refused = errors.New(errCannotApply + strings.Join(drift.CannotApply, "; "))
 	}
-	if drift.Modify == nil && !rotate && !drift.NeedsPassword && len(drift.TagsToAdd) == 0 && len(drift.TagsToRemove) == 0 {
+	if drift.Modify == nil && !drift.Promote && !rotate && !drift.NeedsPassword && len(drift.TagsToAdd) == 0 && len(drift.TagsToRemove) == 0 {
 		return managed.ExternalUpdate{}, refused
 	}
 	defer e.instances.Changed(meta.GetExternalName(cr))
+	if drift.Promote {
+		e.record.Event(cr, event.Normal(reasonPromotion, "Promoting the read replica of "+cr.GetAnnotations()[AnnotationReplicaOf]+" to a standalone DB instance: spec.forProvider.replicateSourceDb was removed"))
+		if _, err := e.rds.PromoteReadReplica(ctx, &rds.PromoteReadReplicaInput{DBInstanceIdentifier: db.DBInstanceIdentifier}); err != nil {
+			return managed.ExternalUpdate{}, errors.Wrap(err, errPromote)
+		}
+		return managed.ExternalUpdate{}, refused
+	}
 	in := drift.Modify
 	if in == nil && (rotate || drift.NeedsPassword) {
 		in = &rds.ModifyDBInstanceInput{DBInstanceIdentifier: db.DBInstanceIdentifier}

@@ -66,6 +66,11 @@ type masterPassword struct {
 
 func (p masterPassword) known() bool { return p.value != "" }
 
+// restoredPasswordVersion is the applied password version of a DB instance
+// restored from a snapshot or to a point in time: it has its source's
+// master password, which no Secret of the Instance names.
+const restoredPasswordVersion = "source"
+
 // appliedTo reports whether this password is the one last set in AWS for
 // the Instance.
 func (p masterPassword) appliedTo(cr *v1beta3.Instance) bool {
@@ -303,6 +308,14 @@ func (e *external) planPassword(ctx context.Context, cr *v1beta3.Instance, db rd
 	default:
 		plan.set = true
 		plan.waiting = "Setting the new master password; the connection Secret keeps the current one until AWS has applied it"
+	}
+	if cr.GetAnnotations()[AnnotationPasswordVersion] == restoredPasswordVersion && !applied {
+		// Nothing changed in the Secret: the restore brought its source's
+		// password, which the connection Secret never carries.
+		plan.waiting = "Restored with the master password of its source; " + map[bool]string{
+			true:  "setting the one its Secret names, which the connection Secret carries once AWS has applied it",
+			false: "the one its Secret names is set once the DB instance accepts changes (it is " + status + "), and the connection Secret carries it once AWS has applied it",
+		}[plan.set]
 	}
 	return plan, nil
 }
