@@ -74,6 +74,7 @@ func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[str
 		d.cannot = append(d.cannot, fmt.Sprintf("%s: the DB instance is stopped, and RDS modifies no stopped DB instance; start it to apply the change", strings.Join(d.fields, ", ")))
 		d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
 	}
+	d.holdForBlueGreen(p)
 	if d.promote {
 		// Promotion goes alone: RDS reboots the replica, and the other
 		// changes follow once it is available.
@@ -393,6 +394,33 @@ func (d *differ) domain(p v1beta3.InstanceParameters) {
 	d.in.DomainIAMRoleName, d.in.DomainAuthSecretArn = p.DomainIAMRoleName, p.DomainAuthSecretArn
 	d.in.DomainDnsIps = stringValues(p.DomainDNSIps)
 	d.drift("domain")
+}
+
+// blueGreenFields are the changes a Blue/Green deployment makes on the
+// green copy instead of in place, where they restart the database (the
+// engine version, major or minor; the class; a new parameter group).
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-overview.html
+var blueGreenFields = map[string]bool{"engineVersion": true, "instanceClass": true, "parameterGroupName": true}
+
+// holdForBlueGreen holds a modification that would restart the database
+// when the spec asks for Blue/Green updates: the provider does not make
+// Blue/Green deployments yet, and applying such a change in place is the
+// downtime the user set the field to avoid.
+func (d *differ) holdForBlueGreen(p v1beta3.InstanceParameters) {
+	if p.BlueGreenUpdate == nil || !aws.ToBool(p.BlueGreenUpdate.Enabled) {
+		return
+	}
+	var held []string
+	for _, f := range d.fields {
+		if blueGreenFields[f] {
+			held = append(held, f)
+		}
+	}
+	if len(held) == 0 {
+		return
+	}
+	d.cannot = append(d.cannot, fmt.Sprintf("%s: blueGreenUpdate is enabled, and this provider makes no Blue/Green deployment yet; applied in place, the change would restart the database, so nothing is modified (%s held with it). Set blueGreenUpdate.enabled to false to apply it in place", strings.Join(held, ", "), strings.Join(d.fields, ", ")))
+	d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
 }
 
 // replication compares the read replica relation. A replica whose spec

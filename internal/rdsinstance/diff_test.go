@@ -246,6 +246,19 @@ func TestDiff(t *testing.T) {
 			db:     observed(),
 			want:   want{cannot: 1},
 		},
+		"BlueGreenHoldsARestart": {
+			reason: "With blueGreenUpdate enabled, a class change is not made in place (no Blue/Green deployment is made yet): held and reported, with the changes beside it.",
+			spec: v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge"), BackupRetentionPeriod: aws.Float64(14),
+				BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
+			db:   observed(),
+			want: want{cannot: 1},
+		},
+		"BlueGreenLetsOthersThrough": {
+			reason: "With blueGreenUpdate enabled, a change that restarts nothing is made in place.",
+			spec:   v1beta3.InstanceParameters{BackupRetentionPeriod: aws.Float64(14), BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
+			db:     observed(),
+			want:   want{fields: []string{"backupRetentionPeriod"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.BackupRetentionPeriod = aws.Int32(14) })},
+		},
 		"PendingVersion": {
 			reason: "A version pending for the maintenance window is not drift.",
 			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.1")},

@@ -101,6 +101,9 @@ type external struct {
 	drift    rdsinstance.Drift
 	password masterPassword
 	plan     passwordPlan
+	// refusals are what the spec asks and the provider will not or cannot
+	// do, for Synced.
+	refusals []string
 }
 
 // identifierPattern is the syntax RDS accepts for a DB instance identifier.
@@ -268,7 +271,12 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 	}
 	report(e.record, cr, managedkit.TypePasswordPending, reasonPasswordPending, plan.waiting, plan.waiting != "")
 
-	e.drift, e.password, e.plan = drift, pw, plan
+	// What the provider will not or cannot do shows on Synced.
+	refusals := append([]string{}, drift.CannotApply...)
+	for _, f := range ignored {
+		refusals = append(refusals, f+": accepted for compatibility, not honoured yet")
+	}
+	e.drift, e.password, e.plan, e.refusals = drift, pw, plan, refusals
 	diff := drift.Summary()
 	if plan.set {
 		diff = strings.TrimPrefix(diff+", master password", ", ")
@@ -278,7 +286,7 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		// A refusal keeps the Instance out of date, so that Update says
 		// so on Synced, where GitOps tools look; Diff names only what
 		// can be sent.
-		ResourceUpToDate:        diff == "" && len(drift.CannotApply) == 0,
+		ResourceUpToDate:        diff == "" && len(refusals) == 0,
 		ResourceLateInitialized: lateInitialized,
 		ConnectionDetails:       rdsinstance.ConnectionDetails(db, plan.published),
 		Diff:                    diff,
@@ -409,8 +417,8 @@ func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	// False with the reason, and retried only at the failure back-off,
 	// with no AWS call unless something else can be sent.
 	var refused error
-	if len(drift.CannotApply) > 0 {
-		refused = errors.New(errCannotApply + strings.Join(drift.CannotApply, "; "))
+	if len(e.refusals) > 0 {
+		refused = errors.New(errCannotApply + strings.Join(e.refusals, "; "))
 	}
 	if drift.Modify == nil && !drift.Promote && !rotate && !drift.NeedsPassword && len(drift.TagsToAdd) == 0 && len(drift.TagsToRemove) == 0 {
 		return managed.ExternalUpdate{}, refused

@@ -495,3 +495,28 @@ func TestRefusedChangeFailsTheUpdate(t *testing.T) {
 		})
 	}
 }
+
+// A field accepted and not honoured shows on Synced too: the user set it
+// for a reason, and GitOps tools read Synced, not the IgnoredFields
+// condition. It costs no AWS call.
+func TestIgnoredFieldFailsTheUpdate(t *testing.T) {
+	cr := instanceWith(func(in *v1beta3.Instance) {
+		in.Spec.ForProvider.BlueGreenUpdate = &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}
+	})
+	f := &fakeRDS{db: dbWith("available")}
+	e := fakeExternal(f)
+	obs, err := e.Observe(context.Background(), cr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obs.ResourceUpToDate || obs.Diff != "" {
+		t.Fatalf("Observe: want out of date with nothing to send, got up-to-date=%t diff=%q", obs.ResourceUpToDate, obs.Diff)
+	}
+	_, err = e.Update(context.Background(), cr)
+	if want := "Cannot apply on an existing DB instance: blueGreenUpdate: accepted for compatibility, not honoured yet"; err == nil || err.Error() != want {
+		t.Errorf("Update: want the error %q, got %v", want, err)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("calls: want none, got %v", f.calls)
+	}
+}
