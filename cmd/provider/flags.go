@@ -24,6 +24,7 @@ type settings struct {
 	namespace               string
 	webhookHost             string
 	webhookPort             int
+	webhookHTTP2            bool
 	certsDir                string
 	changeLogs              bool
 	changeLogsSocket        string
@@ -69,6 +70,7 @@ func parseFlags(args []string) (settings, error) {
 	app.Flag("cluster-scoped-secret-namespaces", "Namespaces in which cluster-scoped managed resources may read and write Secrets (password, connection details), comma-separated; empty for any namespace, as the reference provider allows. Namespaced managed resources always use their own namespace.").Envar("CLUSTER_SCOPED_SECRET_NAMESPACES").StringVar(&s.clusterSecretNamespaces)
 	app.Flag("webhook-port", "Port of the API version conversion webhook.").Default("9443").Envar("WEBHOOK_PORT").IntVar(&s.webhookPort)
 	app.Flag("webhook-host", "Address the conversion webhook listens on; empty for every interface.").StringVar(&s.webhookHost)
+	app.Flag("webhook-enable-http2", "Let the conversion webhook speak HTTP/2; off by default (CVE-2023-44487).").BoolVar(&s.webhookHTTP2)
 	app.Flag("certs-dir", "Directory with the conversion webhook's TLS certificate and key (tls.crt, tls.key), which Crossplane mounts; without them no webhook is served.").Default("/tls/server").Envar("TLS_SERVER_CERTS_DIR").StringVar(&s.certsDir)
 
 	app.Flag("enable-changelogs", "Send a change-log entry for every create, update and delete to the change-log sidecar.").Default("false").Envar("ENABLE_CHANGE_LOGS").BoolVar(&s.changeLogs)

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -82,7 +83,10 @@ func run() error {
 		LeaderElectionReleaseOnCancel: true,
 		Metrics:                       metricsserver.Options{BindAddress: s.metricsAddr},
 		HealthProbeBindAddress:        s.healthAddr,
-		WebhookServer:                 webhook.NewServer(webhook.Options{Host: s.webhookHost, Port: s.webhookPort, CertDir: s.certsDir}),
+		WebhookServer: webhook.NewServer(webhook.Options{
+			Host: s.webhookHost, Port: s.webhookPort, CertDir: s.certsDir,
+			TLSOpts: []func(*tls.Config){controller.WebhookTLS(s.webhookHTTP2)},
+		}),
 	})
 	if err != nil {
 		return fmt.Errorf("cannot create controller manager: %w", err)

@@ -4,6 +4,7 @@ package binary
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net/http"
@@ -139,6 +140,7 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		t.Errorf("the Terraform flags were not reported as ignored:\n%s", log)
 	}
 	env.CheckNoSecretsLeaked(t, p.Log())
+	checkWebhookTLS(t, env.WebhookAddr())
 	for _, probe := range []string{"/healthz", "/readyz"} {
 		if code, _ := get(t, fmt.Sprintf("http://127.0.0.1:%d%s", healthPort, probe)); code != http.StatusOK {
 			t.Errorf("%s: want 200, got %d", probe, code)
@@ -152,7 +154,11 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		`gvk="rds.aws.upbound.io/v1beta3, Kind=Instance"`,
 		`gvk="rds.aws.m.upbound.io/v1beta1, Kind=Instance"`,
 	}
-	harness.Eventually(t, 20*time.Second, "/metrics serves the managed-resource and AWS-call metrics", func() (bool, string) {
+	// --enable-changelogs names a socket no sidecar serves: every Instance
+	// above still became Ready, and the entries it could not deliver are
+	// counted, not waited for.
+	want = append(want, `provider_rds_changelog_entries_dropped_total{reason="send-failed"}`)
+	harness.Eventually(t, 60*time.Second, "/metrics serves the managed-resource, AWS-call and change-log metrics", func() (bool, string) {
 		_, body := get(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))
 		for _, w := range want {
 			if !strings.Contains(body, w) {
@@ -161,6 +167,24 @@ func TestProviderBinaryServesMetrics(t *testing.T) {
 		}
 		return true, ""
 	})
+}
+
+// The conversion webhook speaks TLS 1.2 or newer, and HTTP/1.1 only:
+// HTTP/2 is off unless --webhook-enable-http2.
+func checkWebhookTLS(t *testing.T, addr string) {
+	t.Helper()
+	c, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"h2", "http/1.1"}}) //nolint:gosec // Only the server's TLS policy is checked.
+	if err != nil {
+		t.Fatalf("the conversion webhook does not answer TLS on %s: %v", addr, err)
+	}
+	if got := c.ConnectionState().NegotiatedProtocol; got == "h2" {
+		t.Errorf("the conversion webhook agreed to HTTP/2")
+	}
+	_ = c.Close()
+	if c, err := tls.Dial("tcp", addr, &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS11}); err == nil { //nolint:gosec // Checks that the server refuses old TLS.
+		_ = c.Close()
+		t.Errorf("the conversion webhook accepted TLS 1.1")
+	}
 }
 
 func get(t *testing.T, url string) (int, string) {

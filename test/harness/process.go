@@ -102,6 +102,13 @@ func (e *Env) startProviderBinary(bin, dir string, webhookPort int, args ...stri
 	return p, nil
 }
 
+// WebhookAddr is where StartProviderBinary's process serves its conversion
+// webhook.
+func (e *Env) WebhookAddr() string {
+	wio := e.controlPlane.WebhookInstallOptions
+	return net.JoinHostPort(wio.LocalServingHost, strconv.Itoa(wio.LocalServingPort))
+}
+
 // WriteKubeconfig writes an administrator's kubeconfig into dir and
 // returns its path.
 func (e *Env) WriteKubeconfig(dir string) (string, error) {

@@ -9,7 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
+	corev1 "k8s.io/api/core/v1"
+	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/event"
@@ -518,5 +521,33 @@ func TestIgnoredFieldFailsTheUpdate(t *testing.T) {
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("calls: want none, got %v", f.calls)
+	}
+}
+
+// The generated password Secret goes with its DB instance only when the
+// provider made it for that Instance: a Secret of the same name that
+// someone else made stays.
+func TestDeleteGeneratedOnlyDeletesTheProvidersSecret(t *testing.T) {
+	cases := map[string]struct {
+		labels   map[string]string
+		wantGone bool
+	}{
+		"MadeForThisInstance":  {labels: map[string]string{labelInstance: "db"}, wantGone: true},
+		"MadeForAnother":       {labels: map[string]string{labelInstance: "other"}},
+		"NotMadeByTheProvider": {},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "crossplane-system", Name: "db-master-password", Labels: tc.labels}}
+			kube := fake.NewClientBuilder().WithObjects(s).Build()
+			p := passwords{kube: kube, namespace: "crossplane-system", generatedIn: "crossplane-system", key: &fingerprintKey{}}
+			if err := p.deleteGenerated(context.Background(), instanceWith()); err != nil {
+				t.Fatal(err)
+			}
+			err := kube.Get(context.Background(), client.ObjectKeyFromObject(s), &corev1.Secret{})
+			if gone := kerrors.IsNotFound(err); gone != tc.wantGone {
+				t.Errorf("Secret gone: want %t, got %t (%v)", tc.wantGone, gone, err)
+			}
+		})
 	}
 }

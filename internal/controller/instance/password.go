@@ -50,6 +50,7 @@ const (
 
 	errGetPasswordSecret   = "cannot get master password Secret"
 	errGetConnectionSecret = "cannot get connection Secret"
+	errDeleteGenerated     = "cannot delete generated master password Secret"
 	errFingerprintKey      = "cannot read or create the password fingerprint key Secret"
 	errWritePasswordSecret = "cannot write master password Secret"
 	errGeneratePassword    = "cannot generate master password"
@@ -244,10 +245,24 @@ func (p passwords) published(ctx context.Context, cr *v1beta3.Instance) (string,
 }
 
 // deleteGenerated removes the provider-owned password Secret of an Instance
-// once its DB instance is gone.
+// once its DB instance is gone. A Secret of that name the provider did not
+// make (it lacks the provider's label for this Instance) is someone
+// else's, and stays.
 func (p passwords) deleteGenerated(ctx context.Context, cr *v1beta3.Instance) error {
-	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: p.generatedIn, Name: GeneratedSecretName(cr.GetName())}}
-	return errors.Wrap(client.IgnoreNotFound(p.kube.Delete(ctx, s)), "cannot delete generated master password Secret")
+	s := &corev1.Secret{}
+	err := p.kube.Get(ctx, types.NamespacedName{Namespace: p.generatedIn, Name: GeneratedSecretName(cr.GetName())}, s)
+	if kerrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return errors.Wrap(err, errDeleteGenerated)
+	}
+	if s.GetLabels()[labelInstance] != cr.GetName() {
+		return nil
+	}
+	// Only the Secret read above: not one made again under the name since.
+	err = p.kube.Delete(ctx, s, client.Preconditions{UID: &s.UID})
+	return errors.Wrap(client.IgnoreNotFound(err), errDeleteGenerated)
 }
 
 // passwordPlan is what a reconcile does about the master password.
