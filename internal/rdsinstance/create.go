@@ -1,6 +1,7 @@
 package rdsinstance
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -335,4 +336,28 @@ func (m CreationMethod) Restores() bool {
 // user from its source, so that the provider must not invent one.
 func (m CreationMethod) InheritsCredentials() bool {
 	return m == CreateReadReplica || m == CreateFromSnapshot || m == CreateFromPointInTime
+}
+
+// CreationSource names what a spec restores or imports its DB instance
+// from, for telling later whether it changed: "snapshot <id>",
+// "point in time of <source> at <time>", "S3 backup s3://bucket/prefix", or
+// "nothing" for an empty DB instance (and a read replica, whose source
+// replication compares). RDS uses these fields only when it creates the DB
+// instance.
+func CreationSource(p v1beta3.InstanceParameters) string {
+	switch {
+	case aws.ToString(p.SnapshotIdentifier) != "":
+		return "snapshot " + *p.SnapshotIdentifier
+	case p.RestoreToPointInTime != nil:
+		r := p.RestoreToPointInTime
+		source := cmp.Or(aws.ToString(r.SourceDBInstanceIdentifier), aws.ToString(r.SourceDbiResourceID), aws.ToString(r.SourceDBInstanceAutomatedBackupsArn))
+		at := aws.ToString(r.RestoreTime)
+		if aws.ToBool(r.UseLatestRestorableTime) || at == "" {
+			at = "the latest restorable time"
+		}
+		return "point in time of " + source + " at " + at
+	case p.S3Import != nil:
+		return "S3 backup s3://" + aws.ToString(p.S3Import.BucketName) + "/" + aws.ToString(p.S3Import.BucketPrefix)
+	}
+	return "nothing"
 }

@@ -202,9 +202,18 @@ func (d *differ) storage(p v1beta3.InstanceParameters) {
 		return
 	}
 	if *want < have {
-		// Storage autoscaling is on when AWS reports a maximum, whoever set
-		// it (the spec, initProvider, or someone outside Kubernetes).
-		if p.MaxAllocatedStorage == nil && aws.ToInt32(d.db.MaxAllocatedStorage) <= 0 {
+		// Storage autoscaling may grow storage past the spec while it is
+		// on: when the spec sets a maximum, or leaves it out and AWS
+		// reports one (set by initProvider or outside Kubernetes). A spec
+		// maximum of 0 turns it off, and storage it grew stays.
+		autoscaling := aws.ToInt32(d.db.MaxAllocatedStorage) > 0
+		if p.MaxAllocatedStorage != nil {
+			autoscaling = *p.MaxAllocatedStorage > 0
+		}
+		switch {
+		case !autoscaling && p.MaxAllocatedStorage != nil:
+			d.cannotApply("allocatedStorage: the instance has %d GiB, grown by storage autoscaling, which maxAllocatedStorage 0 turns off; RDS cannot shrink storage: set allocatedStorage to %d or more", have, have)
+		case !autoscaling:
 			d.cannotApply("allocatedStorage: RDS cannot shrink storage from %d to %d GiB", have, *want)
 		}
 		return

@@ -394,6 +394,21 @@ func TestDiff(t *testing.T) {
 				in.DomainFqdn, in.DomainAuthSecretArn = aws.String("corp.example.com"), aws.String("arn:new")
 			})},
 		},
+		"AutoscalingTurnedOffAfterGrowth": {
+			reason: "maxAllocatedStorage 0 after autoscaling grew the storage past the spec: the spec asks for less than the instance has, which RDS cannot shrink; reported, and autoscaling is turned off.",
+			spec:   v1beta3.InstanceParameters{AllocatedStorage: aws.Float64(20), MaxAllocatedStorage: aws.Float64(0)},
+			db: observed(func(db *types.DBInstance) {
+				db.AllocatedStorage, db.MaxAllocatedStorage = aws.Int32(30), aws.Int32(100)
+			}),
+			want: want{cannot: 1, fields: []string{"maxAllocatedStorage"}, modify: modify(func(in *rds.ModifyDBInstanceInput) { in.MaxAllocatedStorage = aws.Int32(0) })},
+		},
+		"AutoscaledWithSpecMaximum": {
+			reason: "Storage grown by the autoscaling the spec turns on is not a shrink.",
+			spec:   v1beta3.InstanceParameters{AllocatedStorage: aws.Float64(20), MaxAllocatedStorage: aws.Float64(100)},
+			db: observed(func(db *types.DBInstance) {
+				db.AllocatedStorage, db.MaxAllocatedStorage = aws.Int32(30), aws.Int32(100)
+			}),
+		},
 		"ReservedTags": {
 			reason: "Tags with the aws: prefix belong to AWS: never removed.",
 			db: observed(func(db *types.DBInstance) {

@@ -39,6 +39,7 @@ const (
 	errResourceIDNotFound   = "external name %q is a DB instance resource ID (as the reference provider records it), and no DB instance in this account and region has it; the provider creates nothing under a resource ID. Check the ProviderConfig and region, or set crossplane.io/external-name to an identifier to create a new database"
 	errUnresolvedReferences = "nothing is created while these references are unresolved: %s. Their resolution policy is Optional, and a DB instance created without them would take AWS's defaults (default subnet group, key, security group), which cannot all be changed afterwards; make the referenced objects exist and be ready, or set the value fields directly"
 	errPromote              = "cannot promote the read replica"
+	errPersistCreatedFrom   = "cannot record what the DB instance was made from"
 	errPersistReplicaOf     = "cannot record the source of the read replica"
 	errCannotApply          = "Cannot apply on an existing DB instance: "
 	errRegionChanged        = "spec.forProvider.region is create-only: the DB instance is in %s (status.atProvider.arn), and RDS cannot move it to %s; nothing is looked up or created there. Set region back to %s; to have the database in another region, restore a snapshot copied there into a new Instance"
@@ -175,6 +176,27 @@ func (e *external) replicaDeclared(ctx context.Context, cr *v1beta3.Instance, db
 	return nil
 }
 
+// AnnotationCreatedFrom records what the DB instance was restored or
+// imported from (rdsinstance.CreationSource): RDS reads snapshotIdentifier,
+// restoreToPointInTime and s3Import only when it creates the DB instance,
+// so a later edit of them is reported instead of silently ignored.
+const AnnotationCreatedFrom = "rds.aws.upbound.io/created-from"
+
+// creationSourceKept reports an edit of the fields RDS reads only at
+// creation. An Instance with no record (adopted, or migrated from the
+// reference provider) takes its spec's as the record.
+func (e *external) creationSourceKept(ctx context.Context, cr *v1beta3.Instance, drift *rdsinstance.Drift) error {
+	want := rdsinstance.CreationSource(cr.Spec.ForProvider)
+	have := cr.GetAnnotations()[AnnotationCreatedFrom]
+	if have == "" {
+		return errors.Wrap(e.annotate(ctx, cr, AnnotationCreatedFrom, want), errPersistCreatedFrom)
+	}
+	if have != want {
+		drift.CannotApply = append(drift.CannotApply, fmt.Sprintf("snapshotIdentifier, restoreToPointInTime, s3Import: the DB instance was made from %s, and the spec now names %s; RDS restores and imports only when it creates a DB instance. Put the fields back, or restore into a new Instance", have, want))
+	}
+	return nil
+}
+
 // regionUnchanged refuses a region that differs from the one the DB
 // instance was observed in (its ARN's): RDS cannot move a DB instance, and
 // looking for it in the new region finds nothing, so the reconcile would
@@ -258,6 +280,9 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 	}
 	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, e.desiredTags(cr))
 	if err := e.replicaDeclared(ctx, cr, db, &drift); err != nil {
+		return managed.ExternalObservation{}, false, err
+	}
+	if err := e.creationSourceKept(ctx, cr, &drift); err != nil {
 		return managed.ExternalObservation{}, false, err
 	}
 	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, errCannotApply+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
@@ -382,6 +407,9 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		if err := e.annotate(ctx, cr, AnnotationPasswordVersion, restoredPasswordVersion); err != nil {
 			return managed.ExternalCreation{}, errors.Wrap(err, errPersistAnnotation)
 		}
+	}
+	if err := e.annotate(ctx, cr, AnnotationCreatedFrom, rdsinstance.CreationSource(p)); err != nil {
+		return managed.ExternalCreation{}, errors.Wrap(err, errPersistCreatedFrom)
 	}
 	switch method {
 	case rdsinstance.CreateEmpty:

@@ -96,7 +96,15 @@ func dbWith(status string, mods ...func(*types.DBInstance)) *types.DBInstance {
 }
 
 func fakeExternal(f *fakeRDS) *external {
-	return &external{rds: f, instances: fleetobserver.NewRegistry(fleetobserver.Options{}).For("test", f), poll: time.Minute, record: event.NewNopRecorder(), kind: Kind, now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
+	return &external{
+		rds: f, instances: fleetobserver.NewRegistry(fleetobserver.Options{}).For("test", f), poll: time.Minute, record: event.NewNopRecorder(), kind: Kind,
+		now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) },
+		// Annotations are written to the object in memory only.
+		annotate: func(_ context.Context, o metav1.Object, k, v string) error {
+			meta.AddAnnotations(o, map[string]string{k: v})
+			return nil
+		},
+	}
 }
 
 func TestObserveStates(t *testing.T) {
@@ -549,5 +557,37 @@ func TestDeleteGeneratedOnlyDeletesTheProvidersSecret(t *testing.T) {
 				t.Errorf("Secret gone: want %t, got %t (%v)", tc.wantGone, gone, err)
 			}
 		})
+	}
+}
+
+// RDS reads snapshotIdentifier, restoreToPointInTime and s3Import only when
+// it creates a DB instance: an edit of them afterwards is reported on
+// Synced, not silently ignored. An Instance with no record of them
+// (adopted, migrated) takes its spec's as the record.
+func TestCreationSourceEditedAfterCreation(t *testing.T) {
+	f := &fakeRDS{db: dbWith("available")}
+	e := fakeExternal(f)
+	cr := instanceWith(func(in *v1beta3.Instance) { in.Spec.ForProvider.SnapshotIdentifier = aws.String("orders-2026-01") })
+	if _, err := e.Observe(context.Background(), cr); err != nil {
+		t.Fatal(err)
+	}
+	if got := cr.GetAnnotations()[AnnotationCreatedFrom]; got != "snapshot orders-2026-01" {
+		t.Fatalf("record of an adopted Instance: want %q, got %q", "snapshot orders-2026-01", got)
+	}
+	if len(e.refusals) != 0 {
+		t.Fatalf("refusals before any edit: %v", e.refusals)
+	}
+	cr.Spec.ForProvider.SnapshotIdentifier = aws.String("orders-2026-02")
+	obs, err := e.Observe(context.Background(), cr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Update(context.Background(), cr)
+	want := "the DB instance was made from snapshot orders-2026-01, and the spec now names snapshot orders-2026-02"
+	if obs.ResourceUpToDate || err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("want the edit refused with %q, got up-to-date=%t err=%v", want, obs.ResourceUpToDate, err)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("calls: want none, got %v", f.calls)
 	}
 }
