@@ -43,6 +43,7 @@ const (
 	errPersistReplicaOf     = "cannot record the source of the read replica"
 	errCannotApply          = "Cannot apply on an existing DB instance: "
 	errRegionChanged        = "spec.forProvider.region is create-only: the DB instance is in %s (status.atProvider.arn), and RDS cannot move it to %s; nothing is looked up or created there. Set region back to %s; to have the database in another region, restore a snapshot copied there into a new Instance"
+	errOwnedElsewhere       = "DB instance %q belongs to %s (its crossplane-kind, crossplane-namespace and crossplane-name tags), so this Instance leaves it alone: it is neither adopted, changed nor deleted from here. Use another identifier; or, if that object is gone and the database is to be managed from here, have the platform team change those tags in AWS"
 	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instances.rds.aws.upbound.io %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
 	reasonDrift             = event.Reason("CorrectingDrift")
 	reasonCannotApply       = event.Reason("CannotApply")
@@ -254,6 +255,13 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		return managed.ExternalObservation{ResourceExists: false}, fresh, nil
 	}
 	db := *found
+	if owner, elsewhere := ownedElsewhere(cr, db, e.kind); elsewhere {
+		if meta.WasDeleted(cr) {
+			// Never delete another object's database.
+			return managed.ExternalObservation{ResourceExists: false}, fresh, nil
+		}
+		return managed.ExternalObservation{}, false, errors.Errorf(errOwnedElsewhere, id, owner)
+	}
 	if notOurs(cr, db, e.kind) {
 		if meta.WasDeleted(cr) {
 			// Never delete a database this Instance did not create.

@@ -56,6 +56,38 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 	return errors.Wrap(i.kube.Update(ctx, mg), errSetExternalName)
 }
 
+// ownedElsewhere returns the object another Instance's tags name as the
+// DB instance's owner, when that object is of the other scope or in
+// another namespace: such a database is never taken over, changed,
+// re-passworded or deleted from here, whatever the external name says.
+// (Within one scope and namespace, notOurs decides, so that objects
+// migrated from the reference provider, whose tags match, stay adopted.)
+func ownedElsewhere(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind) (string, bool) {
+	tags := map[string]string{}
+	for _, t := range db.TagList {
+		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	kind := tags[resource.ExternalResourceTagKeyKind]
+	if kind == "" || !strings.HasPrefix(kind, "instance.rds.aws.") {
+		return "", false // untagged, or not an Instance's
+	}
+	ns := tags[resource.ExternalResourceTagKeyNamespace]
+	owner := kind + " " + tags[resource.ExternalResourceTagKeyName]
+	if ns != "" {
+		owner = kind + " " + ns + "/" + tags[resource.ExternalResourceTagKeyName]
+	}
+	switch {
+	case kind != strings.ToLower(k.GroupVersionKind.GroupKind().String()):
+		return owner, true // the other scope's
+	case ns != "" && ns != cr.GetNamespace():
+		return owner, true // another namespace's
+	}
+	// This kind's, in this namespace or with no namespace tag (a
+	// cluster-scoped Instance's, or a namespaced one's tagged before the
+	// tag existed, which notOurs keeps a new Instance from taking).
+	return "", false
+}
+
 // notOurs reports whether a DB instance found under the Instance's
 // identifier is one the Instance was to create but did not: the provider
 // chose the identifier for a new instance, never recorded a successful
@@ -72,7 +104,8 @@ func notOurs(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind) bool 
 	for _, t := range db.TagList {
 		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
-	return tags[resource.ExternalResourceTagKeyKind] != strings.ToLower(k.GroupVersionKind.GroupKind().String()) || tags[resource.ExternalResourceTagKeyName] != cr.GetName()
+	return tags[resource.ExternalResourceTagKeyKind] != strings.ToLower(k.GroupVersionKind.GroupKind().String()) || tags[resource.ExternalResourceTagKeyName] != cr.GetName() ||
+		tags[resource.ExternalResourceTagKeyNamespace] != cr.GetNamespace()
 }
 
 func defaultIdentifier(cr *v1beta3.Instance) (string, error) {

@@ -226,6 +226,11 @@ func DesiredTags(mg resource.Managed, k Kind, user map[string]*string) map[strin
 		resource.ExternalResourceTagKeyKind: strings.ToLower(k.GroupVersionKind.GroupKind().String()),
 		resource.ExternalResourceTagKeyName: mg.GetName(),
 	}
+	if ns := mg.GetNamespace(); ns != "" {
+		// crossplane-runtime's convention for namespaced resources: two
+		// namespaces' objects of one name own different databases.
+		defaults[resource.ExternalResourceTagKeyNamespace] = ns
+	}
 	if name := providerConfigName(mg); name != "" {
 		defaults[resource.ExternalResourceTagKeyProvider] = name
 	}
