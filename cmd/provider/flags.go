@@ -11,6 +11,7 @@ import (
 // settings are the provider's command-line settings.
 type settings struct {
 	clusterSecretNamespaces string
+	identityNamespaces      string
 	debug                   bool
 	syncInterval            time.Duration
 	pollInterval            time.Duration
@@ -68,6 +69,7 @@ func parseFlags(args []string) (settings, error) {
 	app.Flag("health-probe-bind-addr", "The reference provider's name of --health-probe-bind-address.").Hidden().StringVar(&healthAlias)
 	app.Flag("namespace", "Namespace of the provider, where it keeps generated master passwords.").Default("crossplane-system").Envar("POD_NAMESPACE").StringVar(&s.namespace)
 	app.Flag("cluster-scoped-secret-namespaces", "Namespaces in which cluster-scoped managed resources may read and write Secrets (password, connection details), comma-separated; empty for any namespace, as the reference provider allows. Namespaced managed resources always use their own namespace.").Envar("CLUSTER_SCOPED_SECRET_NAMESPACES").StringVar(&s.clusterSecretNamespaces)
+	app.Flag("namespaces-with-provider-identity", "Namespaces whose namespaced ProviderConfigs may act with the provider's own AWS identity (credentials source None, IRSA, PodIdentity, or WebIdentity with a token file), comma-separated; empty for none. ClusterProviderConfigs always may.").Envar("NAMESPACES_WITH_PROVIDER_IDENTITY").StringVar(&s.identityNamespaces)
 	app.Flag("webhook-port", "Port of the API version conversion webhook.").Default("9443").Envar("WEBHOOK_PORT").IntVar(&s.webhookPort)
 	app.Flag("webhook-host", "Address the conversion webhook listens on; empty for every interface.").StringVar(&s.webhookHost)
 	app.Flag("webhook-enable-http2", "Let the conversion webhook speak HTTP/2; off by default (CVE-2023-44487).").BoolVar(&s.webhookHTTP2)

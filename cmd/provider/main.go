@@ -124,7 +124,7 @@ func run() error {
 			Features:                features,
 			MetricOptions:           &xpcontroller.MetricOptions{MRMetrics: mrMetrics, MRStateMetrics: mrState, PollStateMetricInterval: s.pollStateMetric},
 		},
-		Sessions:                      awsconfig.NewResolver(mgr.GetClient(), awsCalls, s.awsAttemptTimeout),
+		Sessions:                      awsconfig.NewResolver(mgr.GetClient(), awsCalls, s.awsAttemptTimeout).WithProviderIdentityNamespaces(splitList(s.identityNamespaces)),
 		Namespace:                     s.namespace,
 		ClusterScopedSecretNamespaces: splitList(s.clusterSecretNamespaces),
 	}

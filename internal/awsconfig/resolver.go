@@ -143,6 +143,9 @@ type CallObserver interface {
 type Resolver struct {
 	kube     client.Client
 	observer CallObserver
+	// identityNamespaces may use the provider's own identity in their
+	// namespaced ProviderConfigs (WithProviderIdentityNamespaces).
+	identityNamespaces []string
 
 	mu       sync.Mutex
 	sessions map[sessionKey]Session
@@ -302,6 +305,9 @@ func upboundWebIdentity(c *awsv1beta1.ProviderCredentials) *awsv1beta1.WebIdenti
 func (r *Resolver) ResolveRef(ctx context.Context, ref ConfigRef, region string) (Session, error) {
 	pc, err := ProviderConfigSpec(ctx, r.kube, ref)
 	if err != nil {
+		return Session{}, err
+	}
+	if err := r.tenantMayUse(ref, pc); err != nil {
 		return Session{}, err
 	}
 	if region == "" {

@@ -1,15 +1,19 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
 	awsmv1beta1 "github.com/provider-rds/provider-rds/apis/aws/namespaced/v1beta1"
+	awsv1beta1 "github.com/provider-rds/provider-rds/apis/aws/v1beta1"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
@@ -60,4 +64,40 @@ func TestNamespacesCannotTakeEachOthersDatabases(t *testing.T) {
 		t.Fatal("tenant-b's Instances deleted tenant-a's database")
 	}
 	waitGroupReady(t, a)
+}
+
+// A team's namespaced ProviderConfig cannot act with the provider's own
+// identity (the default chain, IRSA, Pod Identity, or a token file of the
+// provider's, its service account token among them): the ProviderConfig
+// and the Instance say so, and nothing reaches STS or RDS for them.
+func TestNamespacedProviderConfigCannotBorrowTheProvidersIdentity(t *testing.T) {
+	ensureNamespace(t, "tenant-c")
+	role := aws.String("arn:aws:iam::123456789012:role/tenant-c")
+	cases := map[string]awsv1beta1.ProviderCredentials{
+		"none":         {Source: xpv2.CredentialsSourceNone},
+		"irsa":         {Source: awsv1beta1.CredentialsSourceIRSA},
+		"pod-identity": {Source: awsv1beta1.CredentialsSourcePodIdentity},
+		"token-file": {Source: awsv1beta1.CredentialsSourceWebIdentity, WebIdentity: &awsv1beta1.WebIdentityConfig{RoleARN: role,
+			TokenConfig: &awsv1beta1.WebIdentityTokenConfig{Source: xpv2.CredentialsSourceFilesystem,
+				CommonCredentialSelectors: xpv2.CommonCredentialSelectors{Fs: &xpv2.FsSelector{Path: "/var/run/secrets/kubernetes.io/serviceaccount/token"}}}}},
+	}
+	before := env.Calls.Snapshot()
+	for name, creds := range cases {
+		pc := &awsmv1beta1.ProviderConfig{ObjectMeta: metav1.ObjectMeta{Namespace: "tenant-c", Name: name}}
+		pc.Spec = env.EmulatorProviderConfig(name).Spec
+		pc.Spec.Credentials = creds
+		pc.Spec.SkipCredsValidation = false
+		if err := env.Kube.Create(t.Context(), pc); err != nil {
+			t.Fatal(err)
+		}
+		in := newNamespacedInstance("tenant-c", "borrow-"+name, awsmv1beta1.ProviderConfigKind, name)
+		createManaged(t, in)
+		waitGroup(t, in, xpv2.TypeSynced, corev1.ConditionFalse, "act with the provider's own AWS identity")
+	}
+	time.Sleep(2 * pollInterval)
+	for op, n := range env.Calls.Since(before) {
+		if n > 0 && (strings.HasPrefix(op, "sts:") || op == "rds:CreateDBInstance") {
+			t.Errorf("%s calls for tenant-c's ProviderConfigs: %d", op, n)
+		}
+	}
 }
