@@ -72,13 +72,13 @@ func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[str
 	if len(d.fields) > 0 && strings.EqualFold(aws.ToString(db.DBInstanceStatus), StatusStopped) {
 		// RDS refuses to modify a stopped DB instance (InvalidDBInstanceState).
 		d.cannot = append(d.cannot, fmt.Sprintf("%s: the DB instance is stopped, and RDS modifies no stopped DB instance; start it to apply the change", strings.Join(d.fields, ", ")))
-		d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
+		d.withhold()
 	}
 	d.holdForBlueGreen(p)
 	if d.promote {
 		// Promotion goes alone: RDS reboots the replica, and the other
 		// changes follow once it is available.
-		d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
+		d.withhold()
 	}
 	out := Drift{Fields: d.fields, CannotApply: d.cannot, NeedsPassword: d.needsPassword, Promote: d.promote}
 	if len(d.fields) > 0 {
@@ -88,6 +88,12 @@ func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[str
 	}
 	out.TagsToAdd, out.TagsToRemove = rdstags.TagDiff(desiredTags, db.TagList)
 	return out
+}
+
+// withhold sends none of the modification compared so far: RDS would
+// refuse it, or it must wait.
+func (d *differ) withhold() {
+	d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
 }
 
 type differ struct {
@@ -243,17 +249,10 @@ func (d *differ) provisioned(p v1beta3.InstanceParameters) {
 	}
 	engine := aws.ToString(db.Engine)
 	iops, throughput := gp3Baseline(engine, storage)
-	refused := false
-	for _, r := range []string{
-		gp3Refusal(engine, storage, "iops", aws.ToInt32(int32Ptr(p.Iops)), iops),
-		gp3Refusal(engine, storage, "storageThroughput", aws.ToInt32(int32Ptr(p.StorageThroughput)), throughput),
-	} {
-		if r != "" {
+	if refusals := gp3Refusals(engine, storage, p, iops, throughput); len(refusals) > 0 {
+		for _, r := range refusals {
 			d.cannotApply("%s", r)
-			refused = true
 		}
-	}
-	if refused {
 		return
 	}
 	d.gp3Field("iops", p.Iops, iops, db.Iops, pend.Iops, &in.Iops)
@@ -429,7 +428,7 @@ func (d *differ) holdForBlueGreen(p v1beta3.InstanceParameters) {
 		return
 	}
 	d.cannot = append(d.cannot, fmt.Sprintf("%s: blueGreenUpdate is enabled, and this provider makes no Blue/Green deployment yet; applied in place, the change would restart the database, so nothing is modified (%s held with it). Set blueGreenUpdate.enabled to false to apply it in place", strings.Join(held, ", "), strings.Join(d.fields, ", ")))
-	d.fields, d.needsPassword, d.in = nil, false, rds.ModifyDBInstanceInput{}
+	d.withhold()
 }
 
 // replication compares the read replica relation. A replica whose spec

@@ -42,6 +42,22 @@ func gp3Threshold(engine string) int32 {
 	return 400
 }
 
+// gp3Refusals explains the refusals AWS gives to a spec's IOPS and
+// throughput on a gp3 volume of a size whose baseline is iops and
+// throughput (gp3Refusal): none when it accepts them.
+func gp3Refusals(engine string, storageGiB int32, p v1beta3.InstanceParameters, iops, throughput int32) []string {
+	var out []string
+	for _, r := range []string{
+		gp3Refusal(engine, storageGiB, "iops", aws.ToInt32(int32Ptr(p.Iops)), iops),
+		gp3Refusal(engine, storageGiB, "storageThroughput", aws.ToInt32(int32Ptr(p.StorageThroughput)), throughput),
+	} {
+		if r != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // gp3Refusal explains the refusal AWS gives to IOPS or throughput
 // (field, value) above the baseline of a gp3 volume under the engine's
 // threshold, or "" when AWS accepts it.

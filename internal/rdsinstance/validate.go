@@ -91,14 +91,8 @@ func (v *validation) storageSettings(p v1beta3.InstanceParameters, m CreationMet
 		v.add("storageThroughput is set, and only gp3 storage has a throughput setting (storageType is %q)", cmp.Or(t, "gp2"))
 	}
 	if iops, throughput, gp3 := specGP3Baseline(p); gp3 {
-		size := aws.ToInt32(int32Ptr(p.AllocatedStorage))
-		for _, r := range []string{
-			gp3Refusal(engine, size, "iops", aws.ToInt32(int32Ptr(p.Iops)), iops),
-			gp3Refusal(engine, size, "storageThroughput", aws.ToInt32(int32Ptr(p.StorageThroughput)), throughput),
-		} {
-			if r != "" {
-				v.add("%s", r)
-			}
+		for _, r := range gp3Refusals(engine, aws.ToInt32(int32Ptr(p.AllocatedStorage)), p, iops, throughput) {
+			v.add("%s", r)
 		}
 	}
 	if p.MaxAllocatedStorage != nil && p.AllocatedStorage != nil && *p.MaxAllocatedStorage != 0 && *p.MaxAllocatedStorage <= *p.AllocatedStorage {

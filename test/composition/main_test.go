@@ -19,11 +19,6 @@ import (
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
-// EnvCrossplaneAssets names the directory that `make crossplane-assets`
-// prints: Crossplane core, its CLI, function-patch-and-transform and
-// Crossplane's CRDs.
-const EnvCrossplaneAssets = "CROSSPLANE_ASSETS"
-
 const (
 	functionName = "function-patch-and-transform"
 	pollInterval = 2 * time.Second
@@ -40,8 +35,8 @@ func TestMain(m *testing.M) { os.Exit(run(m)) }
 func run(m *testing.M) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if assets = os.Getenv(EnvCrossplaneAssets); assets == "" {
-		fmt.Fprintf(os.Stderr, "composition: %s is not set: run the tests with `make test`, which builds Crossplane and the function\n", EnvCrossplaneAssets)
+	if assets = os.Getenv(harness.EnvCrossplaneAssets); assets == "" {
+		fmt.Fprintf(os.Stderr, "composition: %s is not set: run the tests with `make test`, which builds Crossplane and the function\n", harness.EnvCrossplaneAssets)
 		return 1
 	}
 	dir, err := os.MkdirTemp("", "provider-rds-composition-")

@@ -55,6 +55,11 @@ import (
 // EnvProviderLog, when set, shows the provider's debug log in test output.
 const EnvProviderLog = "PROVIDER_RDS_TEST_LOG"
 
+// EnvCrossplaneAssets names the directory that `make crossplane-assets`
+// prints: Crossplane core, its CLI, function-patch-and-transform and
+// Crossplane's CRDs.
+const EnvCrossplaneAssets = "CROSSPLANE_ASSETS"
+
 // Defaults of the test environment.
 const (
 	ProviderNamespace     = "crossplane-system"

@@ -21,10 +21,6 @@ import (
 	"github.com/provider-rds/provider-rds/test/harness"
 )
 
-// EnvCrossplaneAssets names the directory that `make crossplane-assets`
-// prints.
-const EnvCrossplaneAssets = "CROSSPLANE_ASSETS"
-
 // Where users find the AWS family, and the versions of its stand-ins.
 const (
 	upstream      = "xpkg.upbound.io/upbound/"
@@ -42,8 +38,8 @@ var (
 func TestMain(m *testing.M) { os.Exit(run(m)) }
 
 func run(m *testing.M) int {
-	if assets = os.Getenv(EnvCrossplaneAssets); assets == "" {
-		fmt.Fprintf(os.Stderr, "install: %s is not set: run the tests with `make test`, which builds Crossplane\n", EnvCrossplaneAssets)
+	if assets = os.Getenv(harness.EnvCrossplaneAssets); assets == "" {
+		fmt.Fprintf(os.Stderr, "install: %s is not set: run the tests with `make test`, which builds Crossplane\n", harness.EnvCrossplaneAssets)
 		return 1
 	}
 	dir, err := os.MkdirTemp("", "provider-rds-install-")

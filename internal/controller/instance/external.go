@@ -456,7 +456,7 @@ func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	if len(e.refusals) > 0 {
 		refused = errors.New(errCannotApply + strings.Join(e.refusals, "; "))
 	}
-	if drift.Modify == nil && !drift.Promote && !rotate && !drift.NeedsPassword && len(drift.TagsToAdd) == 0 && len(drift.TagsToRemove) == 0 {
+	if drift.UpToDate() && !rotate && !drift.NeedsPassword {
 		return managed.ExternalUpdate{}, refused
 	}
 	defer e.instances.Changed(meta.GetExternalName(cr))

@@ -17,6 +17,7 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
+	"github.com/provider-rds/provider-rds/internal/rdstags"
 )
 
 const errSetExternalName = "cannot record the DB instance identifier as external name"
@@ -63,21 +64,16 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 // (Within one scope and namespace, notOurs decides, so that objects
 // migrated from the reference provider, whose tags match, stay adopted.)
 func ownedElsewhere(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind) (string, bool) {
-	tags := map[string]string{}
-	for _, t := range db.TagList {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	kind := tags[resource.ExternalResourceTagKeyKind]
-	if kind == "" || !strings.HasPrefix(kind, "instance.rds.aws.") {
+	kind, ns, name := ownerTags(db)
+	if !strings.HasPrefix(kind, "instance.rds.aws.") {
 		return "", false // untagged, or not an Instance's
 	}
-	ns := tags[resource.ExternalResourceTagKeyNamespace]
-	owner := kind + " " + tags[resource.ExternalResourceTagKeyName]
+	owner := kind + " " + name
 	if ns != "" {
-		owner = kind + " " + ns + "/" + tags[resource.ExternalResourceTagKeyName]
+		owner = kind + " " + ns + "/" + name
 	}
 	switch {
-	case kind != strings.ToLower(k.GroupVersionKind.GroupKind().String()):
+	case kind != k.TagValue():
 		return owner, true // the other scope's
 	case ns != "" && ns != cr.GetNamespace():
 		return owner, true // another namespace's
@@ -100,12 +96,16 @@ func notOurs(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind) bool 
 	if id := aws.ToString(db.DbiResourceId); id != "" && id == aws.ToString(cr.Status.AtProvider.ResourceID) {
 		return false
 	}
-	tags := map[string]string{}
-	for _, t := range db.TagList {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return tags[resource.ExternalResourceTagKeyKind] != strings.ToLower(k.GroupVersionKind.GroupKind().String()) || tags[resource.ExternalResourceTagKeyName] != cr.GetName() ||
-		tags[resource.ExternalResourceTagKeyNamespace] != cr.GetNamespace()
+	kind, ns, name := ownerTags(db)
+	return kind != k.TagValue() || name != cr.GetName() || ns != cr.GetNamespace()
+}
+
+// ownerTags returns the kind, namespace and name of the managed resource
+// that a DB instance's Crossplane tags name as its owner ("" for a tag it
+// lacks).
+func ownerTags(db types.DBInstance) (kind, namespace, name string) {
+	tags := rdstags.Map(db.TagList)
+	return aws.ToString(tags[resource.ExternalResourceTagKeyKind]), aws.ToString(tags[resource.ExternalResourceTagKeyNamespace]), aws.ToString(tags[resource.ExternalResourceTagKeyName])
 }
 
 func defaultIdentifier(cr *v1beta3.Instance) (string, error) {

@@ -66,6 +66,12 @@ type Kind struct {
 	NewList func() resource.ManagedList
 }
 
+// TagValue is the value of the crossplane-kind tag of the kind's external
+// resources, as crossplane-runtime writes it.
+func (k Kind) TagValue() string {
+	return strings.ToLower(k.GroupVersionKind.GroupKind().String())
+}
+
 // ControllerName is the name of the kind's controller.
 func (k Kind) ControllerName() string {
 	return managed.ControllerName(k.GroupVersionKind.GroupKind().String())
@@ -223,7 +229,7 @@ func ConfigRefOf(mg resource.Managed) awsconfig.ConfigRef {
 // from TypeMeta, and typed objects from the cache have none.
 func DesiredTags(mg resource.Managed, k Kind, user map[string]*string) map[string]string {
 	defaults := map[string]string{
-		resource.ExternalResourceTagKeyKind: strings.ToLower(k.GroupVersionKind.GroupKind().String()),
+		resource.ExternalResourceTagKeyKind: k.TagValue(),
 		resource.ExternalResourceTagKeyName: mg.GetName(),
 	}
 	if ns := mg.GetNamespace(); ns != "" {
