@@ -170,6 +170,12 @@ func (e *external) replicaDeclared(ctx context.Context, cr *v1beta3.Instance, db
 	if source != "" && cr.Spec.ForProvider.ReplicateSourceDB != nil {
 		return errors.Wrap(e.annotate(ctx, cr, AnnotationReplicaOf, source), errPersistReplicaOf)
 	}
+	if drift.Promote && cr.Spec.InitProvider.ReplicateSourceDB != nil {
+		// Named in initProvider: the replica relation is set at creation
+		// and not managed afterwards, as every initProvider field.
+		drift.Promote = false
+		return nil
+	}
 	if drift.Promote && cr.GetAnnotations()[AnnotationReplicaOf] == "" {
 		drift.Promote = false
 		drift.CannotApply = append(drift.CannotApply, fmt.Sprintf("replicateSourceDb: the DB instance is a read replica of %q, and this Instance never named a source, so it is not promoted: name %q in replicateSourceDb to keep it a replica, or name it and then remove it to promote it", source, source))

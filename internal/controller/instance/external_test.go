@@ -640,3 +640,19 @@ func TestOwnedElsewhere(t *testing.T) {
 		})
 	}
 }
+
+// A replica whose source is named in initProvider is created as a replica
+// and its relation is not managed afterwards, as every initProvider field:
+// it is neither promoted nor refused.
+func TestReplicaNamedInInitProviderIsNotPromoted(t *testing.T) {
+	cr := instanceWith(func(in *v1beta3.Instance) { in.Spec.InitProvider.ReplicateSourceDB = aws.String("source-db") })
+	f := &fakeRDS{db: dbWith("available", func(db *types.DBInstance) { db.ReadReplicaSourceDBInstanceIdentifier = aws.String("source-db") })}
+	e := fakeExternal(f)
+	obs, err := e.Observe(context.Background(), cr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !obs.ResourceUpToDate || e.drift.Promote || len(e.refusals) != 0 {
+		t.Errorf("want up to date with no promotion or refusal, got up-to-date=%t promote=%t refusals=%v", obs.ResourceUpToDate, e.drift.Promote, e.refusals)
+	}
+}
