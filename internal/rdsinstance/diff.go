@@ -34,6 +34,11 @@ type Drift struct {
 	// (PromoteReadReplica), which RDS does alone, with no other change.
 	Promote bool
 
+	// BlueGreen is the change a Blue/Green deployment makes, when the spec
+	// asks for Blue/Green updates; the rest of the modification waits for
+	// its switchover.
+	BlueGreen *BlueGreen
+
 	// CannotApply explains differences that RDS cannot correct on an
 	// existing instance (create-only fields, shrinking storage, engine
 	// downgrades). They are reported, never retried.
@@ -42,7 +47,7 @@ type Drift struct {
 
 // UpToDate reports whether nothing needs to change in AWS.
 func (d Drift) UpToDate() bool {
-	return d.Modify == nil && !d.Promote && len(d.TagsToAdd) == 0 && len(d.TagsToRemove) == 0
+	return d.Modify == nil && !d.Promote && d.BlueGreen == nil && len(d.TagsToAdd) == 0 && len(d.TagsToRemove) == 0
 }
 
 // Summary names what drifted, for the Synced condition and events.
@@ -50,6 +55,9 @@ func (d Drift) Summary() string {
 	names := append([]string{}, d.Fields...)
 	if d.Promote {
 		names = append(names, "replicateSourceDb (promotion)")
+	}
+	if d.BlueGreen != nil {
+		names = append(names, strings.Join(d.BlueGreen.Fields, ", ")+" (Blue/Green deployment)")
 	}
 	if len(d.TagsToAdd) > 0 || len(d.TagsToRemove) > 0 {
 		names = append(names, "tags")
@@ -80,7 +88,7 @@ func Diff(p v1beta3.InstanceParameters, db types.DBInstance, desiredTags map[str
 		// changes follow once it is available.
 		d.withhold()
 	}
-	out := Drift{Fields: d.fields, CannotApply: d.cannot, NeedsPassword: d.needsPassword, Promote: d.promote}
+	out := Drift{Fields: d.fields, CannotApply: d.cannot, NeedsPassword: d.needsPassword, Promote: d.promote, BlueGreen: d.blueGreen}
 	if len(d.fields) > 0 {
 		d.in.DBInstanceIdentifier = db.DBInstanceIdentifier
 		d.in.ApplyImmediately = p.ApplyImmediately
@@ -97,7 +105,8 @@ func (d *differ) withhold() {
 }
 
 type differ struct {
-	promote bool
+	promote   bool
+	blueGreen *BlueGreen
 	db      types.DBInstance
 	pending *types.PendingModifiedValues
 	in      rds.ModifyDBInstanceInput
@@ -404,16 +413,10 @@ func (d *differ) domain(p v1beta3.InstanceParameters) {
 	d.drift("domain")
 }
 
-// blueGreenFields are the changes a Blue/Green deployment makes on the
-// green copy instead of in place, where they restart the database (the
-// engine version, major or minor; the class; a new parameter group).
-// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-overview.html
-var blueGreenFields = map[string]bool{"engineVersion": true, "instanceClass": true, "parameterGroupName": true}
-
-// holdForBlueGreen holds a modification that would restart the database
-// when the spec asks for Blue/Green updates: the provider does not make
-// Blue/Green deployments yet, and applying such a change in place is the
-// downtime the user set the field to avoid.
+// holdForBlueGreen takes the changes that restart the database out of the
+// in-place modification when the spec asks for Blue/Green updates: a
+// deployment makes them on a green copy. The other changes wait for the
+// switchover, to be made in place on the DB instance it leaves serving.
 func (d *differ) holdForBlueGreen(p v1beta3.InstanceParameters) {
 	if p.BlueGreenUpdate == nil || !aws.ToBool(p.BlueGreenUpdate.Enabled) {
 		return
@@ -427,7 +430,17 @@ func (d *differ) holdForBlueGreen(p v1beta3.InstanceParameters) {
 	if len(held) == 0 {
 		return
 	}
-	d.cannot = append(d.cannot, fmt.Sprintf("%s: blueGreenUpdate is enabled, and this provider makes no Blue/Green deployment yet; applied in place, the change would restart the database, so nothing is modified (%s held with it). Set blueGreenUpdate.enabled to false to apply it in place", strings.Join(held, ", "), strings.Join(d.fields, ", ")))
+	if engine := aws.ToString(d.db.Engine); !BlueGreenEngine(engine) {
+		d.cannotApply("%s: blueGreenUpdate is enabled, and RDS makes Blue/Green deployments of MySQL, MariaDB and PostgreSQL DB instances only, not %s; applied in place, the change would restart the database, so nothing is modified (%s held with it). Set blueGreenUpdate.enabled to false to apply it in place", strings.Join(held, ", "), engine, strings.Join(d.fields, ", "))
+		d.withhold()
+		return
+	}
+	if d.db.ReadReplicaSourceDBInstanceIdentifier != nil {
+		d.cannotApply("%s: blueGreenUpdate is enabled, and the DB instance is a read replica; a Blue/Green deployment is made of its source, which brings its replicas along. Set blueGreenUpdate.enabled to false to apply it in place", strings.Join(held, ", "))
+		d.withhold()
+		return
+	}
+	d.blueGreen = &BlueGreen{Fields: held, EngineVersion: d.in.EngineVersion, InstanceClass: d.in.DBInstanceClass, ParameterGroup: d.in.DBParameterGroupName}
 	d.withhold()
 }
 

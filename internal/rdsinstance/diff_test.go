@@ -49,8 +49,9 @@ func TestDiff(t *testing.T) {
 		modify  *rds.ModifyDBInstanceInput
 		add     []types.Tag
 		remove  []string
-		cannot  int
-		promote bool
+		cannot    int
+		promote   bool
+		blueGreen *BlueGreen
 	}
 	modify := func(m func(*rds.ModifyDBInstanceInput)) *rds.ModifyDBInstanceInput {
 		in := &rds.ModifyDBInstanceInput{DBInstanceIdentifier: aws.String("db")}
@@ -246,11 +247,36 @@ func TestDiff(t *testing.T) {
 			db:     observed(),
 			want:   want{cannot: 1},
 		},
-		"BlueGreenHoldsARestart": {
-			reason: "With blueGreenUpdate enabled, a class change is not made in place (no Blue/Green deployment is made yet): held and reported, with the changes beside it.",
-			spec: v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge"), BackupRetentionPeriod: aws.Float64(14),
-				BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
+		"BlueGreenMakesTheRestarts": {
+			reason: "With blueGreenUpdate enabled, a major upgrade and a class change go to a Blue/Green deployment, not in place; the change beside them waits for its switchover.",
+			spec: v1beta3.InstanceParameters{EngineVersion: aws.String("17.2"), AllowMajorVersionUpgrade: aws.Bool(true), InstanceClass: aws.String("db.r6g.xlarge"),
+				BackupRetentionPeriod: aws.Float64(14), BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
 			db:   observed(),
+			want: want{blueGreen: &BlueGreen{Fields: []string{"instanceClass", "engineVersion"}, EngineVersion: aws.String("17.2"), InstanceClass: aws.String("db.r6g.xlarge")}},
+		},
+		"BlueGreenParameterGroup": {
+			reason: "A new parameter group goes to the deployment too.",
+			spec:   v1beta3.InstanceParameters{ParameterGroupName: aws.String("orders-pg16-tuned"), BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
+			db:     observed(),
+			want:   want{blueGreen: &BlueGreen{Fields: []string{"parameterGroupName"}, ParameterGroup: aws.String("orders-pg16-tuned")}},
+		},
+		"BlueGreenStillNeedsTheMajorFlag": {
+			reason: "A major upgrade through a deployment still needs allowMajorVersionUpgrade: the user's consent to a major version is the same.",
+			spec:   v1beta3.InstanceParameters{EngineVersion: aws.String("17.2"), BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
+			db:     observed(),
+			want:   want{cannot: 1},
+		},
+		"BlueGreenOtherEngine": {
+			reason: "RDS makes no Blue/Green deployment of an Oracle instance: the restart is held and reported, not made in place.",
+			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6i.xlarge"), BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
+			db:     observed(func(db *types.DBInstance) { db.Engine, db.EngineVersion = aws.String("oracle-ee"), aws.String("19.0.0.0.ru-2024-01.rur-2024-01.r1") }),
+			want:   want{cannot: 1},
+		},
+		"BlueGreenOfAReplica": {
+			reason: "A deployment is made of a replica's source, not of the replica: held and reported.",
+			spec: v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6g.xlarge"), ReplicateSourceDB: aws.String("source-db"),
+				BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
+			db:   observed(func(db *types.DBInstance) { db.ReadReplicaSourceDBInstanceIdentifier = aws.String("source-db") }),
 			want: want{cannot: 1},
 		},
 		"BlueGreenLetsOthersThrough": {
@@ -461,10 +487,13 @@ func TestDiff(t *testing.T) {
 			if got.Promote != tc.want.promote {
 				t.Errorf("%s\nPromote: want %t, got %t", tc.reason, tc.want.promote, got.Promote)
 			}
+			if diff := cmp.Diff(tc.want.blueGreen, got.BlueGreen, opts...); diff != "" {
+				t.Errorf("%s\nBlueGreen: -want, +got:\n%s", tc.reason, diff)
+			}
 			if len(got.CannotApply) != tc.want.cannot {
 				t.Errorf("%s\nCannotApply: want %d, got %q", tc.reason, tc.want.cannot, got.CannotApply)
 			}
-			if wantUpToDate := tc.want.modify == nil && tc.want.add == nil && tc.want.remove == nil && !tc.want.promote; got.UpToDate() != wantUpToDate {
+			if wantUpToDate := tc.want.modify == nil && tc.want.add == nil && tc.want.remove == nil && !tc.want.promote && tc.want.blueGreen == nil; got.UpToDate() != wantUpToDate {
 				t.Errorf("%s\nUpToDate: want %t, got %t", tc.reason, wantUpToDate, got.UpToDate())
 			}
 		})

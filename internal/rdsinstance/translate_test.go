@@ -1,6 +1,7 @@
 package rdsinstance
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -304,5 +305,22 @@ func TestFinalSnapshotName(t *testing.T) {
 	at := time.Date(2026, 11, 29, 4, 5, 6, 0, time.UTC)
 	if got, want := FinalSnapshotName("production-db", at), "production-db-final-20261129-040506"; got != want {
 		t.Errorf("FinalSnapshotName: want %q, got %q", want, got)
+	}
+}
+
+func TestBlueGreenDeploymentName(t *testing.T) {
+	at := time.Date(2026, 12, 6, 5, 0, 0, 0, time.UTC)
+	cases := map[string]struct{ id, want string }{
+		"Short":        {id: "orders", want: "orders-20261206050000"},
+		"Long":         {id: "a-very-long-identifier-that-fills-most-of-the-sixty-three-chars", want: "a-very-long-identifier-that-fills-most-of-the-20261206050000"},
+		"CutAtAHyphen": {id: "abcdefghi-abcdefghi-abcdefghi-abcdefghi-abcd-xyz", want: "abcdefghi-abcdefghi-abcdefghi-abcdefghi-abcd-20261206050000"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := BlueGreenDeploymentName(tc.id, at)
+			if got != tc.want || len(got) > 60 || strings.Contains(got, "--") {
+				t.Errorf("BlueGreenDeploymentName(%q): want %q (at most 60 characters, no two hyphens in a row), got %q", tc.id, tc.want, got)
+			}
+		})
 	}
 }

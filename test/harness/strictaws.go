@@ -72,6 +72,14 @@ func (b *Bed) GrowStorage(t testing.TB, id string, gib int) {
 	b.call(t, "grow-storage", map[string]any{"id": id, "allocatedStorage": gib})
 }
 
+// FailNextSwitchover makes the next switchover of a Blue/Green deployment
+// of a DB instance fail, as one that runs past its timeout does: RDS rolls
+// it back and the deployment is SWITCHOVER_FAILED.
+func (b *Bed) FailNextSwitchover(t testing.TB, id string) {
+	t.Helper()
+	b.call(t, "blue-green-fail-switchover", map[string]any{"id": id})
+}
+
 // Authenticates reports whether a password opens the database, as a client
 // connecting to it would find.
 func (b *Bed) Authenticates(t testing.TB, id, password string) bool {

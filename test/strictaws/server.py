@@ -35,7 +35,7 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult
 from moto.moto_api._internal import urls as moto_api_urls
 from moto.rds import responses as rds_responses
-from moto.rds.models import DBInstance, rds_backends
+from moto.rds.models import BlueGreenDeployment, DBInstance, rds_backends
 from moto.server import main as moto_main
 
 # How long each transient state lasts, in seconds. Short by default so that
@@ -49,6 +49,8 @@ DURATIONS: dict[str, float] = {
     "rebooting": 0.5,
     "stopping": 0.5,
     "starting": 0.5,
+    "blue-green-provisioning": 2.0,
+    "blue-green-switchover": 1.0,
 }
 DURATIONS.update(json.loads(os.environ.get("STRICTAWS_DURATIONS", "{}")))
 
@@ -697,6 +699,107 @@ def _reset_db_parameter_group(self: Any) -> Any:
 
 rds_responses.RDSResponse.reset_db_parameter_group = _reset_db_parameter_group  # type: ignore[attr-defined]
 
+# ---------------------------------------------------------------------------
+# Blue/Green deployments
+# ---------------------------------------------------------------------------
+#
+# moto makes the green environment and switches over at once. In AWS the
+# deployment is PROVISIONING while the green DB instance is created and
+# upgraded, then AVAILABLE; SwitchoverBlueGreenDeployment is accepted only
+# then, and the deployment is SWITCHOVER_IN_PROGRESS until it is
+# SWITCHOVER_COMPLETED: the green instance takes the blue one's identifier
+# and endpoint, and the blue one is renamed with "-old1" and kept. A
+# switchover that does not finish in time is rolled back ("any changes are
+# rolled back, and no changes are made to the environments") and the
+# deployment is SWITCHOVER_FAILED.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-overview.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-switching.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverBlueGreenDeployment.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverDetail.html
+
+
+def _bg_status_get(bg: BlueGreenDeployment) -> str:
+    phases = bg.__dict__.get("_bed_phases")
+    if phases:
+        return phases[0][0]
+    return bg.__dict__.get("_bed_status", "AVAILABLE")
+
+
+def _bg_status_set(bg: BlueGreenDeployment, value: str) -> None:
+    bg.__dict__["_bed_status"] = value
+
+
+BlueGreenDeployment.status = property(_bg_status_get, _bg_status_set)  # type: ignore[assignment]
+
+# Sources whose next switchover fails, as (region, identifier); set with the
+# blue-green-fail-switchover control.
+FAIL_SWITCHOVER: set[tuple[str, str]] = set()
+
+
+def _param(p: Any, name: str, snake: str) -> Any:
+    value = p.get(name)
+    return p.get(snake) if value is None else value
+
+
+def _deployment(response: Any) -> BlueGreenDeployment | None:
+    bgd = _param(response.params, "BlueGreenDeploymentIdentifier", "blue_green_deployment_identifier")
+    return response.backend.blue_green_deployments.get(bgd)
+
+
+# "Blue/Green Deployments are supported for RDS for MariaDB, RDS for MySQL
+# and RDS for PostgreSQL" (and Aurora, which is a cluster): another engine's
+# instance is refused with SourceDatabaseNotSupportedFault; so is a source
+# that is not available.
+# https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/blue-green-deployments-considerations.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateBlueGreenDeployment.html
+def create_blue_green(response: Any, original: Callable[[], Any]) -> Any:
+    source = _param(response.params, "Source", "source") or ""
+    db = response.backend.find_db_from_id(source) if ":db:" in source else None
+    if db is not None:
+        if not any(e in db.engine for e in ("mysql", "mariadb", "postgres")) or db.engine.startswith("aurora"):
+            raise Refused("SourceDatabaseNotSupportedFault", f"Blue/Green Deployments don't support the {db.engine} engine.")
+        if _status_get(db) != "available":
+            raise Refused("InvalidDBInstanceState", f"Database instance {db.db_instance_identifier} is not in available state.")
+    result = original()
+    bg = response.backend.blue_green_deployments[result._result["BlueGreenDeployment"].blue_green_deployment_identifier]
+    green = response.backend.find_db_from_id(bg.target)
+    green.dbi_resource_id = _new_resource_id()
+    seconds = DURATIONS["blue-green-provisioning"]
+    _add_phase(green, "creating", seconds=seconds)
+    _add_phase(bg, "PROVISIONING", seconds=seconds)
+    return ActionResult({"BlueGreenDeployment": bg})
+
+
+def switchover_blue_green(response: Any, original: Callable[[], Any]) -> Any:
+    bg = _deployment(response)
+    if bg is None:
+        return original()  # moto's BlueGreenDeploymentNotFoundFault
+    if bg.status != "AVAILABLE":
+        raise Refused("InvalidBlueGreenDeploymentStateFault", f"The blue/green deployment {bg.blue_green_deployment_identifier} is {bg.status}, not AVAILABLE.")
+    source = response.backend.find_db_from_id(bg.source)
+    if (response.region, source.db_instance_identifier) in FAIL_SWITCHOVER:
+        FAIL_SWITCHOVER.discard((response.region, source.db_instance_identifier))
+
+        def failed() -> None:
+            bg.status = "SWITCHOVER_FAILED"
+            bg.status_details = "Switchover failed: it did not complete within the switchover timeout, and all changes were rolled back."
+
+        _add_phase(bg, "SWITCHOVER_IN_PROGRESS", seconds=DURATIONS["blue-green-switchover"], on_end=failed)
+    else:
+        _add_phase(bg, "SWITCHOVER_IN_PROGRESS", seconds=DURATIONS["blue-green-switchover"], on_end=bg.switchover)
+    return ActionResult({"BlueGreenDeployment": bg})
+
+
+# "DeleteTarget: ... You can't specify this option if the blue/green
+# deployment status is SWITCHOVER_COMPLETED." (moto ignores it then.)
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteBlueGreenDeployment.html
+def delete_blue_green(response: Any, original: Callable[[], Any]) -> Any:
+    bg = _deployment(response)
+    if bg is not None and _truthy(_param(response.params, "DeleteTarget", "delete_target")) and bg.status == "SWITCHOVER_COMPLETED":
+        raise Refused("InvalidParameterCombination", "DeleteTarget can't be specified for a blue/green deployment whose switchover is complete.")
+    return original()
+
+
 RULES: dict[str, Callable[[Any, Callable[[], Any]], Any]] = {
     "create_db_instance": creating,
     "create_db_instance_read_replica": creating,
@@ -717,6 +820,9 @@ RULES: dict[str, Callable[[Any, Callable[[], Any]], Any]] = {
     "describe_db_instances": describe_instances,
     "remove_tags_from_resource": remove_tags,
     "add_tags_to_resource": add_tags,
+    "create_blue_green_deployment": create_blue_green,
+    "switchover_blue_green_deployment": switchover_blue_green,
+    "delete_blue_green_deployment": delete_blue_green,
 }
 
 
@@ -757,6 +863,8 @@ def _wrap(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
                 raise Refused("Throttling", "Rate exceeded")
             for db in list(self.backend.databases.values()):
                 _settle(db)
+            for bg in list(self.backend.blue_green_deployments.values()):
+                _settle(bg)
             if rule is None:
                 return method(self)
             return rule(self, lambda: method(self))
@@ -899,6 +1007,13 @@ def control_observations(body: dict[str, Any]) -> Any:
     }
 
 
+def control_blue_green_fail_switchover(body: dict[str, Any]) -> Any:
+    """Makes the next switchover of a source's deployment fail, as one that
+    runs past its timeout does: rolled back, SWITCHOVER_FAILED."""
+    FAIL_SWITCHOVER.add((body["region"], body["id"].lower()))
+    return {}
+
+
 def control_partition_credentials(body: dict[str, Any]) -> Any:
     """Binds an access key to a partition, as AWS's keys are."""
     PARTITION_OF_KEY[body["accessKeyId"]] = body["partition"]
@@ -914,6 +1029,7 @@ CONTROLS = {
     "grow-storage": control_grow_storage,
     "config": control_config,
     "observations": control_observations,
+    "blue-green-fail-switchover": control_blue_green_fail_switchover,
 }
 for _path, _handler in CONTROLS.items():
     moto_api_urls.url_paths["{0}/moto-api/strict/" + _path + "$"] = _control(_handler)

@@ -69,6 +69,10 @@ type RDSAPI interface {
 	AddTagsToResource(ctx context.Context, in *rds.AddTagsToResourceInput, opts ...func(*rds.Options)) (*rds.AddTagsToResourceOutput, error)
 	RemoveTagsFromResource(ctx context.Context, in *rds.RemoveTagsFromResourceInput, opts ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error)
 	ListTagsForResource(ctx context.Context, in *rds.ListTagsForResourceInput, opts ...func(*rds.Options)) (*rds.ListTagsForResourceOutput, error)
+	CreateBlueGreenDeployment(ctx context.Context, in *rds.CreateBlueGreenDeploymentInput, opts ...func(*rds.Options)) (*rds.CreateBlueGreenDeploymentOutput, error)
+	DescribeBlueGreenDeployments(ctx context.Context, in *rds.DescribeBlueGreenDeploymentsInput, opts ...func(*rds.Options)) (*rds.DescribeBlueGreenDeploymentsOutput, error)
+	SwitchoverBlueGreenDeployment(ctx context.Context, in *rds.SwitchoverBlueGreenDeploymentInput, opts ...func(*rds.Options)) (*rds.SwitchoverBlueGreenDeploymentOutput, error)
+	DeleteBlueGreenDeployment(ctx context.Context, in *rds.DeleteBlueGreenDeploymentInput, opts ...func(*rds.Options)) (*rds.DeleteBlueGreenDeploymentOutput, error)
 }
 
 // instanceObserver describes DB instances for reconciles, batching the
@@ -103,6 +107,9 @@ type external struct {
 	drift    rdsinstance.Drift
 	password masterPassword
 	plan     passwordPlan
+	// blueGreen is the Blue/Green deployment under way, if any: while it
+	// is, the reconcile only advances it.
+	blueGreen *blueGreen
 	// refusals are what the spec asks and the provider will not or cannot
 	// do, for Synced.
 	refusals []string
@@ -299,6 +306,16 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 	if err := e.creationSourceKept(ctx, cr, &drift); err != nil {
 		return managed.ExternalObservation{}, false, err
 	}
+	bg, err := e.observeBlueGreen(ctx, cr, drift)
+	if err != nil {
+		return managed.ExternalObservation{}, false, err
+	}
+	bgRefusal, bgDiff := e.reportBlueGreen(cr, bg)
+	if bg != nil {
+		// The deployment is the change under way: nothing else is sent
+		// to the DB instance until it is over.
+		drift, plan.set = rdsinstance.Drift{CannotApply: drift.CannotApply}, false
+	}
 	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, errCannotApply+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
 	ignored := ignoredFields(cr.Spec.ForProvider)
 	managedkit.Warn(e.record, cr, managedkit.TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
@@ -315,8 +332,16 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 	for _, f := range ignored {
 		refusals = append(refusals, f+": accepted for compatibility, not honoured yet")
 	}
-	e.drift, e.password, e.plan, e.refusals = drift, pw, plan, refusals
+	if bgRefusal != "" {
+		refusals = append(refusals, bgRefusal)
+	}
+	e.drift, e.password, e.plan, e.refusals, e.blueGreen = drift, pw, plan, refusals, bg
 	diff := drift.Summary()
+	if bgDiff != "" {
+		diff = bgDiff
+	} else if old := cr.GetAnnotations()[AnnotationBlueGreenRetired]; old != "" {
+		diff = strings.TrimPrefix(diff+", deleting "+old+" after the Blue/Green switchover", ", ")
+	}
 	if plan.set {
 		diff = strings.TrimPrefix(diff+", master password", ", ")
 	}
@@ -462,10 +487,26 @@ func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	if len(e.refusals) > 0 {
 		refused = errors.New(errCannotApply + strings.Join(e.refusals, "; "))
 	}
+	if e.blueGreen != nil {
+		defer e.instances.Changed(meta.GetExternalName(cr))
+		if err := e.advanceBlueGreen(ctx, cr, *e.blueGreen); err != nil {
+			return managed.ExternalUpdate{}, err
+		}
+		return managed.ExternalUpdate{}, refused
+	}
+	if err := e.retire(ctx, cr); err != nil {
+		return managed.ExternalUpdate{}, err
+	}
 	if drift.UpToDate() && !rotate && !drift.NeedsPassword {
 		return managed.ExternalUpdate{}, refused
 	}
 	defer e.instances.Changed(meta.GetExternalName(cr))
+	if drift.BlueGreen != nil {
+		if err := e.startBlueGreen(ctx, cr, db, *drift.BlueGreen); err != nil {
+			return managed.ExternalUpdate{}, err
+		}
+		return managed.ExternalUpdate{}, refused
+	}
 	if drift.Promote {
 		e.record.Event(cr, event.Normal(reasonPromotion, "Promoting the read replica of "+cr.GetAnnotations()[AnnotationReplicaOf]+" to a standalone DB instance: spec.forProvider.replicateSourceDb was removed"))
 		if _, err := e.rds.PromoteReadReplica(ctx, &rds.PromoteReadReplicaInput{DBInstanceIdentifier: db.DBInstanceIdentifier}); err != nil {
@@ -515,6 +556,9 @@ func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	if strings.EqualFold(aws.ToString(db.DBInstanceStatus), rdsinstance.StatusDeleting) {
 		e.instances.Deleted(id)
 		return managed.ExternalDelete{}, nil
+	}
+	if err := e.dropBlueGreen(ctx, cr); err != nil {
+		return managed.ExternalDelete{}, err
 	}
 	fp := cr.Spec.ForProvider
 	if aws.ToBool(db.DeletionProtection) {
@@ -578,7 +622,6 @@ func ignoredFields(p v1beta3.InstanceParameters) []string {
 			out = append(out, name)
 		}
 	}
-	add(p.BlueGreenUpdate != nil && aws.ToBool(p.BlueGreenUpdate.Enabled), "blueGreenUpdate")
 	add(p.PasswordWoSecretRef != nil || p.PasswordWoVersion != nil, "passwordWoSecretRef/passwordWoVersion")
 	add(aws.ToBool(p.UpgradeStorageConfig), "upgradeStorageConfig")
 	return out

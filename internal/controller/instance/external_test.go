@@ -512,7 +512,7 @@ func TestRefusedChangeFailsTheUpdate(t *testing.T) {
 // condition. It costs no AWS call.
 func TestIgnoredFieldFailsTheUpdate(t *testing.T) {
 	cr := instanceWith(func(in *v1beta3.Instance) {
-		in.Spec.ForProvider.BlueGreenUpdate = &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}
+		in.Spec.ForProvider.UpgradeStorageConfig = aws.Bool(true)
 	})
 	f := &fakeRDS{db: dbWith("available")}
 	e := fakeExternal(f)
@@ -524,7 +524,7 @@ func TestIgnoredFieldFailsTheUpdate(t *testing.T) {
 		t.Fatalf("Observe: want out of date with nothing to send, got up-to-date=%t diff=%q", obs.ResourceUpToDate, obs.Diff)
 	}
 	_, err = e.Update(context.Background(), cr)
-	if want := "Cannot apply on an existing DB instance: blueGreenUpdate: accepted for compatibility, not honoured yet"; err == nil || err.Error() != want {
+	if want := "Cannot apply on an existing DB instance: upgradeStorageConfig: accepted for compatibility, not honoured yet"; err == nil || err.Error() != want {
 		t.Errorf("Update: want the error %q, got %v", want, err)
 	}
 	if len(f.calls) != 0 {
