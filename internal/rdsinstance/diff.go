@@ -107,9 +107,9 @@ func (d *differ) withhold() {
 type differ struct {
 	promote   bool
 	blueGreen *BlueGreen
-	db      types.DBInstance
-	pending *types.PendingModifiedValues
-	in      rds.ModifyDBInstanceInput
+	db        types.DBInstance
+	pending   *types.PendingModifiedValues
+	in        rds.ModifyDBInstanceInput
 
 	fields        []string
 	cannot        []string

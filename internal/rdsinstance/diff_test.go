@@ -45,10 +45,10 @@ var tags = map[string]string{"env": "prod", "team": "data"}
 
 func TestDiff(t *testing.T) {
 	type want struct {
-		fields  []string
-		modify  *rds.ModifyDBInstanceInput
-		add     []types.Tag
-		remove  []string
+		fields    []string
+		modify    *rds.ModifyDBInstanceInput
+		add       []types.Tag
+		remove    []string
 		cannot    int
 		promote   bool
 		blueGreen *BlueGreen
@@ -269,8 +269,10 @@ func TestDiff(t *testing.T) {
 		"BlueGreenOtherEngine": {
 			reason: "RDS makes no Blue/Green deployment of an Oracle instance: the restart is held and reported, not made in place.",
 			spec:   v1beta3.InstanceParameters{InstanceClass: aws.String("db.r6i.xlarge"), BlueGreenUpdate: &v1beta3.BlueGreenUpdate{Enabled: aws.Bool(true)}},
-			db:     observed(func(db *types.DBInstance) { db.Engine, db.EngineVersion = aws.String("oracle-ee"), aws.String("19.0.0.0.ru-2024-01.rur-2024-01.r1") }),
-			want:   want{cannot: 1},
+			db: observed(func(db *types.DBInstance) {
+				db.Engine, db.EngineVersion = aws.String("oracle-ee"), aws.String("19.0.0.0.ru-2024-01.rur-2024-01.r1")
+			}),
+			want: want{cannot: 1},
 		},
 		"BlueGreenOfAReplica": {
 			reason: "A deployment is made of a replica's source, not of the replica: held and reported.",
