@@ -31,6 +31,7 @@ require (
 )
 
 require (
+	github.com/aws/aws-sdk-go-v2/service/kms v1.52.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/kylelemons/godebug v1.1.0 // indirect
 )

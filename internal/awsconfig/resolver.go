@@ -19,6 +19,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
@@ -59,6 +60,7 @@ const DefaultAttemptTimeout = 30 * time.Second
 const (
 	ServiceRDS = "rds"
 	ServiceSTS = "sts"
+	ServiceKMS = "kms"
 )
 
 // A Session holds what AWS API clients need: a configuration with
@@ -113,6 +115,15 @@ func (s Session) RDS() *rds.Client {
 		}
 		if s.budget != nil {
 			o.APIOptions = append(o.APIOptions, s.budget.paced)
+		}
+	})
+}
+
+// KMS returns a KMS API client, for the key aliases a spec names.
+func (s Session) KMS() *kms.Client {
+	return kms.NewFromConfig(s.Config, func(o *kms.Options) {
+		if o.BaseEndpoint = s.endpointFor(ServiceKMS); o.BaseEndpoint != nil {
+			withSigning(s.signing, o, kms.WithSigV4SigningName, kms.WithSigV4SigningRegion)
 		}
 	})
 }
@@ -527,7 +538,7 @@ func endpointOverrides(ec *awsv1beta1.EndpointConfig, region string) (map[string
 	}
 	services := ec.Services
 	if len(services) == 0 {
-		services = []string{ServiceRDS, ServiceSTS}
+		services = []string{ServiceRDS, ServiceSTS, ServiceKMS}
 	}
 	out := map[string]string{}
 	for _, svc := range services {

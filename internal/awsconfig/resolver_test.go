@@ -34,7 +34,7 @@ func TestEndpointOverrides(t *testing.T) {
 		wantErr string
 	}{
 		"None":        {},
-		"AllServices": {ec: static("http://127.0.0.1:4566"), want: map[string]string{"rds": "http://127.0.0.1:4566", "sts": "http://127.0.0.1:4566"}},
+		"AllServices": {ec: static("http://127.0.0.1:4566"), want: map[string]string{"rds": "http://127.0.0.1:4566", "sts": "http://127.0.0.1:4566", "kms": "http://127.0.0.1:4566"}},
 		"Filtered":    {ec: static("http://127.0.0.1:4566", "RDS"), want: map[string]string{"rds": "http://127.0.0.1:4566"}},
 		"NoURL":       {ec: &awsv1beta1.EndpointConfig{URL: awsv1beta1.URLConfig{Type: awsv1beta1.URLConfigTypeStatic}}, wantErr: "endpoint.url.static is required"},
 		"RelativeURL": {ec: static("localhost:4566"), wantErr: "is not an absolute URL"},

@@ -509,11 +509,18 @@ func (d *differ) createOnly(p v1beta3.InstanceParameters) {
 	}
 }
 
+// IsKeyAlias reports whether a KMS key reference is an alias (its name or
+// ARN), which only KMS can resolve to the key it names.
+func IsKeyAlias(key string) bool {
+	return strings.HasPrefix(key, "alias/") || strings.Contains(key, ":alias/")
+}
+
 // sameKey reports whether two KMS key references may name the same key: AWS
-// reports ARNs where users often write key IDs. An alias cannot be resolved
-// without KMS, so it is taken as matching.
+// reports ARNs where users often write key IDs. The controller resolves
+// aliases before the comparison; one left unresolved (as the plan command
+// shows a spec without AWS) is taken as matching.
 func sameKey(want, have string) bool {
-	if strings.HasPrefix(want, "alias/") || strings.Contains(want, ":alias/") {
+	if IsKeyAlias(want) {
 		return true
 	}
 	return want == have || strings.HasSuffix(have, "/"+want) || strings.HasSuffix(want, "/"+have)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -103,4 +104,38 @@ func TestReplicaPromotedWhenItsSourceIsRemoved(t *testing.T) {
 			t.Error("the source still lists the promoted replica")
 		}
 	}
+}
+
+// A kmsKeyId written as an alias names the key the alias points at, and is
+// compared as that key: AWS reports the key's ARN for a DB instance, so an
+// alias taken as written would match any key. Naming an alias of another
+// key is refused as the create-only change it is.
+func TestKMSAliasIsComparedAsTheKeyItNames(t *testing.T) {
+	ctx := context.Background()
+	keyFor := func(alias string) string {
+		k, err := env.KMS().CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String(alias)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.KMS().CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: k.KeyMetadata.KeyId}); err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(k.KeyMetadata.Arn)
+	}
+	orders := keyFor("alias/orders-db")
+	keyFor("alias/billing-db")
+
+	in := newInstance("kms-alias", providerConfigName)
+	in.Spec.ForProvider.StorageEncrypted = aws.Bool(true)
+	in.Spec.ForProvider.KMSKeyID = aws.String("alias/orders-db")
+	createInstance(t, in)
+	waitReadySynced(t, "kms-alias")
+	if got := aws.ToString(describe(t, "kms-alias").KmsKeyId); got != orders {
+		t.Fatalf("the DB instance's key: want %s (what alias/orders-db names), got %s", orders, got)
+	}
+
+	patchInstance(t, "kms-alias", `{"spec":{"forProvider":{"kmsKeyId":"alias/billing-db"}}}`)
+	waitSyncedError(t, "kms-alias", "kmsKeyId: the instance is encrypted with \""+orders+"\"")
+	patchInstance(t, "kms-alias", `{"spec":{"forProvider":{"kmsKeyId":"arn:aws:kms:`+harness.Region+`:123456789012:alias/orders-db"}}}`)
+	waitReadySynced(t, "kms-alias")
 }

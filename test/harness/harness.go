@@ -22,6 +22,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/smithy-go"
@@ -291,6 +292,16 @@ func (e *Env) EmulatorProviderConfig(name string) *awsv1beta1.ProviderConfig {
 // RDS returns a client that talks to the backend directly in the default
 // region, for checking results and making out-of-band changes.
 func (e *Env) RDS() *rds.Client { return e.RDSIn(Region) }
+
+// KMS returns a KMS client that talks to the backend directly, for the
+// keys and aliases a test names.
+func (e *Env) KMS() *kms.Client {
+	return kms.New(kms.Options{
+		Region:       Region,
+		BaseEndpoint: aws.String(e.Backend.Endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider(e.Backend.AccessKeyID, e.Backend.SecretAccessKey, ""),
+	})
+}
 
 // RDSIn returns a client that talks to the backend directly in a region.
 func (e *Env) RDSIn(region string) *rds.Client {

@@ -381,14 +381,38 @@ def _on_create(response: Any, result: Any) -> None:
     if db is None:
         return
     db.dbi_resource_id = _new_resource_id()
+    key = _kms_key(response, db.kms_key_id)
+    if key is not None:
+        db.kms_key_id = key.arn
     _performance_insights(db, response.params)
     _gp3_baseline(db)
     _add_phase(db, "creating")
     _add_phase(db, "backing-up")
 
 
+# DBInstance.KmsKeyId is "the AWS KMS key identifier for the encrypted DB
+# instance ... the key ARN", whichever form the request named the key in
+# (key ID, key ARN, alias name or alias ARN); moto keeps what was written.
+# A key KMS does not know is refused with KMSKeyNotAccessibleFault. (Keys the
+# bed's KMS does not hold are kept as written: tests name made-up key ARNs.)
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBInstance.html
+# https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
+def _kms_key(response: Any, key: str | None) -> Any:
+    if not key or key == "default_kms_key_id":
+        return None
+    from moto.kms.models import kms_backends
+
+    try:
+        return kms_backends[response.current_account][response.region].describe_key(key)
+    except Exception:  # noqa: BLE001 - moto's NotFound, or a malformed ID
+        return None
+
+
 def before_create(response: Any) -> None:
     p = response.params
+    key = p.get("KmsKeyId")
+    if key and (key.startswith("alias/") or ":alias/" in key) and _kms_key(response, key) is None:
+        raise Refused("KMSKeyNotAccessibleFault", f"The specified KMS key {key} does not exist or is not accessible.")
     _check_tag_keys([t.get("Key", "") for t in p.get("Tags") or []])
     if p.get("AllocatedStorage") is not None:
         _check_gp3(p.get("Engine", ""), p.get("StorageType"), int(p["AllocatedStorage"]), p.get("Iops"), p.get("StorageThroughput"))

@@ -100,6 +100,8 @@ type external struct {
 	// kind of the managed resource, for its tags: this kind or its
 	// namespaced twin.
 	kind managedkit.Kind
+	// keyARN resolves a KMS alias to its key's ARN.
+	keyARN func(ctx context.Context, alias string) (string, error)
 
 	// What Observe found, so that Update and Delete act on it without
 	// describing the instance, reading the password or diffing again.
@@ -299,7 +301,11 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 	if err != nil {
 		return managed.ExternalObservation{}, false, err
 	}
-	drift := rdsinstance.Diff(cr.Spec.ForProvider, db, e.desiredTags(cr))
+	want, err := e.withKeyARNs(ctx, cr.Spec.ForProvider)
+	if err != nil {
+		return managed.ExternalObservation{}, false, err
+	}
+	drift := rdsinstance.Diff(want, db, e.desiredTags(cr))
 	if err := e.replicaDeclared(ctx, cr, db, &drift); err != nil {
 		return managed.ExternalObservation{}, false, err
 	}

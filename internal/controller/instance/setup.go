@@ -2,6 +2,7 @@
 package instance
 
 import (
+	"context"
 	"math/rand/v2"
 	"time"
 
@@ -146,10 +147,13 @@ func jittered(hook managed.PollIntervalHook) managed.PollIntervalHook {
 // reconcile. The fingerprint key is one per process, kept in the provider's
 // namespace.
 func newExternal(kube client.Client, providerNamespace string, obs *observation) managedkit.ExternalFn[*v1beta3.Instance] {
-	key := &fingerprintKey{}
+	key, aliases := &fingerprintKey{}, &keyAliases{}
 	return func(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta3.Instance] {
 		api := s.RDS()
 		return &external{
+			keyARN: func(ctx context.Context, alias string) (string, error) {
+				return aliases.resolve(ctx, func() KMSAPI { return s.KMS() }, s.ID, alias, time.Now())
+			},
 			rds:       api,
 			instances: obs.fleets.For(s.ID, api),
 			watcher:   fleetobserver.Watcher{Kind: watcherKind(scope.Kind), Namespace: scope.Object.Namespace, Name: scope.Object.Name},
