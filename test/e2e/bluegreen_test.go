@@ -11,6 +11,8 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	"github.com/crossplane/crossplane-runtime/v2/pkg/meta"
+
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/instance"
 	"github.com/provider-rds/provider-rds/test/harness"
@@ -160,4 +162,26 @@ func TestBlueGreenFailedSwitchoverLeavesTheOriginalServing(t *testing.T) {
 		return len(left) == 1 && len(deployments) == 0, "instances " + strings.Join(left, ", ") + "; deployments " + strings.Join(deployments, ", ")
 	})
 	waitReadySynced(t, "bg-fail")
+}
+
+// An Instance whose external name is a DbiResourceId, as the reference
+// provider records it, keeps finding its database across a switchover,
+// which gives the database a new resource ID: the external name follows.
+func TestBlueGreenKeepsAResourceIDExternalNameOnItsDatabase(t *testing.T) {
+	before := blueGreenInstance(t, "bg-migrated")
+	old := aws.ToString(before.Status.AtProvider.ResourceID)
+	patchInstance(t, "bg-migrated", `{"metadata":{"annotations":{"crossplane.io/external-name":"`+old+`"}}}`)
+	waitReadySynced(t, "bg-migrated")
+
+	patchInstance(t, "bg-migrated", `{"spec":{"forProvider":{"instanceClass":"db.t3.small"}}}`)
+	harness.Eventually(t, waitTimeout, "bg-migrated switched over, named by its new resource ID", func() (bool, string) {
+		in := getInstance(t, "bg-migrated")
+		name := meta.GetExternalName(in)
+		return name != old && name == aws.ToString(describe(t, "bg-migrated").DbiResourceId) && len(instancesNamed(t, "bg-migrated")) == 1,
+			"external name " + name + "; instances " + strings.Join(instancesNamed(t, "bg-migrated"), ", ")
+	})
+	in := waitReadySynced(t, "bg-migrated")
+	if c := aws.ToString(in.Status.AtProvider.InstanceClass); c != "db.t3.small" {
+		t.Errorf("status instanceClass: want db.t3.small, got %q", c)
+	}
 }
