@@ -12,6 +12,8 @@ import (
 type settings struct {
 	clusterSecretNamespaces string
 	identityNamespaces      string
+	identityEndpoints       string
+	adoptingNamespaces      string
 	debug                   bool
 	syncInterval            time.Duration
 	pollInterval            time.Duration
@@ -70,6 +72,8 @@ func parseFlags(args []string) (settings, error) {
 	app.Flag("namespace", "Namespace of the provider, where it keeps generated master passwords.").Default("crossplane-system").Envar("POD_NAMESPACE").StringVar(&s.namespace)
 	app.Flag("cluster-scoped-secret-namespaces", "Namespaces in which cluster-scoped managed resources may read and write Secrets (password, connection details), comma-separated; empty for any namespace, as the reference provider allows. Namespaced managed resources always use their own namespace.").Envar("CLUSTER_SCOPED_SECRET_NAMESPACES").StringVar(&s.clusterSecretNamespaces)
 	app.Flag("namespaces-with-provider-identity", "Namespaces whose namespaced ProviderConfigs may act with the provider's own AWS identity (credentials source None, IRSA, PodIdentity, or WebIdentity with a token file), comma-separated; empty for none. ClusterProviderConfigs always may.").Envar("NAMESPACES_WITH_PROVIDER_IDENTITY").StringVar(&s.identityNamespaces)
+	app.Flag("provider-identity-endpoints", "Endpoint URLs (scheme://host[:port]) that a namespaced ProviderConfig acting with the provider's own identity may override endpoints with, comma-separated; empty for none, so that such a ProviderConfig sends the provider's credentials to AWS's own endpoints only.").Envar("PROVIDER_IDENTITY_ENDPOINTS").StringVar(&s.identityEndpoints)
+	app.Flag("namespaces-that-may-adopt", "Namespaces whose namespaced managed resources may adopt an AWS resource that no Crossplane object owns (one without a crossplane-kind tag), comma-separated; empty for none. Cluster-scoped managed resources always may.").Envar("NAMESPACES_THAT_MAY_ADOPT").StringVar(&s.adoptingNamespaces)
 	app.Flag("webhook-port", "Port of the API version conversion webhook.").Default("9443").Envar("WEBHOOK_PORT").IntVar(&s.webhookPort)
 	app.Flag("webhook-host", "Address the conversion webhook listens on; empty for every interface.").StringVar(&s.webhookHost)
 	app.Flag("webhook-enable-http2", "Let the conversion webhook speak HTTP/2; off by default (CVE-2023-44487).").BoolVar(&s.webhookHTTP2)

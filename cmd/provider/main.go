@@ -124,9 +124,10 @@ func run() error {
 			Features:                features,
 			MetricOptions:           &xpcontroller.MetricOptions{MRMetrics: mrMetrics, MRStateMetrics: mrState, PollStateMetricInterval: s.pollStateMetric},
 		},
-		Sessions:                      awsconfig.NewResolver(mgr.GetClient(), awsCalls, s.awsAttemptTimeout).WithProviderIdentityNamespaces(splitList(s.identityNamespaces)),
+		Sessions:                      awsconfig.NewResolver(mgr.GetClient(), awsCalls, s.awsAttemptTimeout).WithProviderIdentityNamespaces(splitList(s.identityNamespaces), splitList(s.identityEndpoints)),
 		Namespace:                     s.namespace,
 		ClusterScopedSecretNamespaces: splitList(s.clusterSecretNamespaces),
+		NamespacesThatMayAdopt:        splitList(s.adoptingNamespaces),
 	}
 	if s.changeLogs {
 		q, err := changeLogQueue(s.changeLogsSocket, log)

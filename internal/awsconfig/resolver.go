@@ -157,6 +157,8 @@ type Resolver struct {
 	// identityNamespaces may use the provider's own identity in their
 	// namespaced ProviderConfigs (WithProviderIdentityNamespaces).
 	identityNamespaces []string
+	// identityEndpoints are the endpoint URLs they may override with.
+	identityEndpoints []string
 
 	mu       sync.Mutex
 	sessions map[sessionKey]Session
@@ -334,6 +336,9 @@ func (r *Resolver) ResolveRef(ctx context.Context, ref ConfigRef, region string)
 	endpoints, err := endpointOverrides(pc.Spec.Endpoint, region)
 	if err != nil {
 		return Session{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
+	}
+	if err := r.endpointsAllowed(ref, pc, endpoints); err != nil {
+		return Session{}, err
 	}
 	signing, err := signingOverrides(pc.Spec.Endpoint)
 	if err != nil {

@@ -43,7 +43,6 @@ const (
 	errPersistReplicaOf     = "cannot record the source of the read replica"
 	errCannotApply          = "Cannot apply on an existing DB instance: "
 	errRegionChanged        = "spec.forProvider.region is create-only: the DB instance is in %s (status.atProvider.arn), and RDS cannot move it to %s; nothing is looked up or created there. Set region back to %s; to have the database in another region, restore a snapshot copied there into a new Instance"
-	errOwnedElsewhere       = "DB instance %q belongs to %s (its crossplane-kind, crossplane-namespace and crossplane-name tags), so this Instance leaves it alone: it is neither adopted, changed nor deleted from here. Use another identifier; or, if that object is gone and the database is to be managed from here, have the platform team change those tags in AWS"
 	errForeignInstance      = "DB instance %q already exists and this Instance did not create it, so the provider leaves it alone. To adopt it, remove the annotation %s (kubectl annotate instances.rds.aws.upbound.io %s %s-); to create a new database instead, set crossplane.io/external-name to an identifier that is free"
 	reasonDrift             = event.Reason("CorrectingDrift")
 	reasonCannotApply       = event.Reason("CannotApply")
@@ -98,8 +97,9 @@ type external struct {
 	record    event.Recorder
 	now       func() time.Time
 	// kind of the managed resource, for its tags: this kind or its
-	// namespaced twin.
-	kind managedkit.Kind
+	// namespaced twin; ownership what it may take over.
+	kind      managedkit.Kind
+	ownership managedkit.Ownership
 	// keyARN resolves a KMS alias to its key's ARN.
 	keyARN func(ctx context.Context, alias string) (string, error)
 
@@ -270,12 +270,13 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		return managed.ExternalObservation{ResourceExists: false}, fresh, nil
 	}
 	db := *found
-	if owner, elsewhere := ownedElsewhere(cr, db, e.kind); elsewhere {
+	if err := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB instance", id, ownerTags(db), known(cr, db)); err != nil {
 		if meta.WasDeleted(cr) {
-			// Never delete another object's database.
+			// Never delete another object's database, nor one this
+			// Instance may not adopt.
 			return managed.ExternalObservation{ResourceExists: false}, fresh, nil
 		}
-		return managed.ExternalObservation{}, false, errors.Errorf(errOwnedElsewhere, id, owner)
+		return managed.ExternalObservation{}, false, err
 	}
 	if notOurs(cr, db, e.kind) {
 		if meta.WasDeleted(cr) {
@@ -340,6 +341,9 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 	}
 	if bgRefusal != "" {
 		refusals = append(refusals, bgRefusal)
+	}
+	if err := managedkit.OwnerTagsRefusal(cr, e.kind, cr.Spec.ForProvider.Tags); err != nil {
+		refusals = append(refusals, err.Error())
 	}
 	e.drift, e.password, e.plan, e.refusals, e.blueGreen = drift, pw, plan, refusals, bg
 	diff := drift.Summary()
@@ -417,6 +421,9 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	}
 	if problems := rdsinstance.Validate(p, method); len(problems) > 0 {
 		return managed.ExternalCreation{}, errors.New(errInvalidSpec + strings.Join(problems, "; "))
+	}
+	if err := managedkit.OwnerTagsRefusal(cr, e.kind, cr.Spec.ForProvider.Tags); err != nil {
+		return managed.ExternalCreation{}, err
 	}
 	tags := rdstags.TagList(e.desiredTags(cr))
 

@@ -592,55 +592,6 @@ func TestCreationSourceEditedAfterCreation(t *testing.T) {
 	}
 }
 
-func TestOwnedElsewhere(t *testing.T) {
-	tagged := func(kv ...string) types.DBInstance {
-		db := types.DBInstance{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			db.TagList = append(db.TagList, types.Tag{Key: aws.String(kv[i]), Value: aws.String(kv[i+1])})
-		}
-		return db
-	}
-	nsInstance := func(ns string) *v1beta3.Instance {
-		in := instanceWith()
-		in.SetNamespace(ns)
-		return in
-	}
-	cases := map[string]struct {
-		cr        *v1beta3.Instance
-		kind      string
-		db        types.DBInstance
-		wantOwner string
-	}{
-		"Untagged": {cr: nsInstance("team-b"), kind: "namespaced", db: tagged()},
-		"SameNamespace": {cr: nsInstance("team-a"), kind: "namespaced",
-			db: tagged("crossplane-kind", "instance.rds.aws.m.upbound.io", "crossplane-namespace", "team-a", "crossplane-name", "db")},
-		"OtherNamespace": {cr: nsInstance("team-b"), kind: "namespaced",
-			db:        tagged("crossplane-kind", "instance.rds.aws.m.upbound.io", "crossplane-namespace", "team-a", "crossplane-name", "db"),
-			wantOwner: "instance.rds.aws.m.upbound.io team-a/db"},
-		"ClusterScopedOwnerSeenFromANamespace": {cr: nsInstance("team-b"), kind: "namespaced",
-			db:        tagged("crossplane-kind", "instance.rds.aws.upbound.io", "crossplane-name", "platform-db"),
-			wantOwner: "instance.rds.aws.upbound.io platform-db"},
-		"NamespacedOwnerSeenFromTheCluster": {cr: instanceWith(), kind: "cluster",
-			db:        tagged("crossplane-kind", "instance.rds.aws.m.upbound.io", "crossplane-namespace", "team-a", "crossplane-name", "db"),
-			wantOwner: "instance.rds.aws.m.upbound.io team-a/db"},
-		"ClusterScopedMigrated": {cr: instanceWith(), kind: "cluster",
-			db: tagged("crossplane-kind", "instance.rds.aws.upbound.io", "crossplane-name", "db", "crossplane-providerconfig", "default")},
-		"NotAnInstances": {cr: nsInstance("team-b"), kind: "namespaced", db: tagged("crossplane-kind", "cluster.rds.aws.upbound.io", "crossplane-name", "x")},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			k := Kind
-			if tc.kind == "namespaced" {
-				k = NamespacedKind
-			}
-			owner, elsewhere := ownedElsewhere(tc.cr, tc.db, k)
-			if elsewhere != (tc.wantOwner != "") || owner != tc.wantOwner {
-				t.Errorf("want owner %q, got %q (elsewhere %t)", tc.wantOwner, owner, elsewhere)
-			}
-		})
-	}
-}
-
 // A replica whose source is named in initProvider is created as a replica
 // and its relation is not managed afterwards, as every initProvider field:
 // it is neither promoted nor refused.

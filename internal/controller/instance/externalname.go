@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
-	"github.com/provider-rds/provider-rds/internal/rdstags"
 )
 
 const errSetExternalName = "cannot record the DB instance identifier as external name"
@@ -57,31 +55,14 @@ func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Manag
 	return errors.Wrap(i.kube.Update(ctx, mg), errSetExternalName)
 }
 
-// ownedElsewhere returns the object another Instance's tags name as the
-// DB instance's owner, when that object is of the other scope or in
-// another namespace: such a database is never taken over, changed,
-// re-passworded or deleted from here, whatever the external name says.
-// (Within one scope and namespace, notOurs decides, so that objects
-// migrated from the reference provider, whose tags match, stay adopted.)
-func ownedElsewhere(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind) (string, bool) {
-	kind, ns, name := ownerTags(db)
-	if !strings.HasPrefix(kind, "instance.rds.aws.") {
-		return "", false // untagged, or not an Instance's
+// known reports whether a DB instance is one the Instance already
+// manages: it created it, or recorded its resource ID before.
+func known(cr *v1beta3.Instance, db types.DBInstance) bool {
+	if !meta.GetExternalCreateSucceeded(cr).IsZero() {
+		return true
 	}
-	owner := kind + " " + name
-	if ns != "" {
-		owner = kind + " " + ns + "/" + name
-	}
-	switch {
-	case kind != k.TagValue():
-		return owner, true // the other scope's
-	case ns != "" && ns != cr.GetNamespace():
-		return owner, true // another namespace's
-	}
-	// This kind's, in this namespace or with no namespace tag (a
-	// cluster-scoped Instance's, or a namespaced one's tagged before the
-	// tag existed, which notOurs keeps a new Instance from taking).
-	return "", false
+	id := aws.ToString(db.DbiResourceId)
+	return id != "" && id == aws.ToString(cr.Status.AtProvider.ResourceID)
 }
 
 // notOurs reports whether a DB instance found under the Instance's
@@ -90,22 +71,17 @@ func ownedElsewhere(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind
 // create or observed this instance before, and the instance lacks the tags
 // the provider gives every instance it creates.
 func notOurs(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind) bool {
-	if cr.GetAnnotations()[AnnotationNewInstance] != "true" || !meta.GetExternalCreateSucceeded(cr).IsZero() {
+	if cr.GetAnnotations()[AnnotationNewInstance] != "true" || known(cr, db) {
 		return false
 	}
-	if id := aws.ToString(db.DbiResourceId); id != "" && id == aws.ToString(cr.Status.AtProvider.ResourceID) {
-		return false
-	}
-	kind, ns, name := ownerTags(db)
-	return kind != k.TagValue() || name != cr.GetName() || ns != cr.GetNamespace()
+	tags := ownerTags(db)
+	return tags[resource.ExternalResourceTagKeyKind] != k.TagValue() || tags[resource.ExternalResourceTagKeyName] != cr.GetName() || tags[resource.ExternalResourceTagKeyNamespace] != cr.GetNamespace()
 }
 
-// ownerTags returns the kind, namespace and name of the managed resource
-// that a DB instance's Crossplane tags name as its owner ("" for a tag it
-// lacks).
-func ownerTags(db types.DBInstance) (kind, namespace, name string) {
-	tags := rdstags.Map(db.TagList)
-	return aws.ToString(tags[resource.ExternalResourceTagKeyKind]), aws.ToString(tags[resource.ExternalResourceTagKeyNamespace]), aws.ToString(tags[resource.ExternalResourceTagKeyName])
+// ownerTags returns a DB instance's tags, as the ownership checks read
+// them.
+func ownerTags(db types.DBInstance) map[string]string {
+	return managedkit.TagMap(db.TagList)
 }
 
 func defaultIdentifier(cr *v1beta3.Instance) (string, error) {

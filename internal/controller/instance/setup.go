@@ -163,6 +163,7 @@ func newExternal(kube client.Client, providerNamespace string, obs *observation)
 			record:    scope.Record,
 			now:       time.Now,
 			kind:      scope.Kind,
+			ownership: scope.Ownership,
 		}
 	}
 }

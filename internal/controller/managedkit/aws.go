@@ -41,6 +41,15 @@ func Tags(ctx context.Context, api TagsAPI, arn *string) ([]types.Tag, error) {
 	return out.TagList, nil
 }
 
+// TagMap returns tags as a map, as the ownership checks read them.
+func TagMap(tags []types.Tag) map[string]string {
+	out := make(map[string]string, len(tags))
+	for _, t := range tags {
+		out[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return out
+}
+
 // ApplyTags adds and removes tags of an RDS resource as a tag diff says.
 func ApplyTags(ctx context.Context, api TagsAPI, arn *string, add []types.Tag, remove []string) error {
 	if len(add) > 0 {

@@ -44,6 +44,14 @@ type Scope struct {
 	// password the provider generates for it: the provider's namespace for
 	// a cluster-scoped resource, its own namespace for a namespaced one.
 	SecretsNamespace string
+	// Ownership is what the resource may take over in AWS.
+	Ownership Ownership
+}
+
+// Refusal says why the resource may not act on an external resource with
+// these tags (Ownership.Refusal), or nil.
+func (s Scope) Refusal(what, name string, tags map[string]string, known bool) error {
+	return s.Ownership.Refusal(s.Kind, s.Object.Namespace, what, name, tags, known)
 }
 
 // Annotate persists an annotation of the managed resource, for what an
@@ -66,6 +74,7 @@ func ClusterScope(kube client.Client, k Kind, rec event.Recorder, providerNamesp
 		Record:           rec,
 		persist:          func(ctx context.Context, key, value string) error { return Annotate(ctx, kube, mg, key, value) },
 		SecretsNamespace: providerNamespace,
+		Ownership:        OwnershipFor("", nil),
 	}
 }
 
@@ -92,6 +101,8 @@ type NamespacedConnector[N resource.ModernManaged, L resource.Managed] struct {
 	NewView  func() L
 	Region   func(L) string
 	External ExternalFn[L]
+	// AdoptingNamespaces may adopt resources no Crossplane object owns.
+	AdoptingNamespaces []string
 }
 
 // Connect returns the external client of a namespaced managed resource.
@@ -110,6 +121,7 @@ func (c *NamespacedConnector[N, L]) Connect(ctx context.Context, mr N) (managed.
 		Record:           redirect{rec: c.Record, to: mr},
 		persist:          func(ctx context.Context, key, value string) error { return Annotate(ctx, c.Kube, mr, key, value) },
 		SecretsNamespace: mr.GetNamespace(),
+		Ownership:        OwnershipFor(mr.GetNamespace(), c.AdoptingNamespaces),
 	}
 	return &namespacedClient[N, L]{inner: c.External(s, scope), newView: c.NewView}, nil
 }
@@ -308,7 +320,7 @@ func SetupScopes[L resource.Managed, N resource.ModernManaged](mgr ctrl.Manager,
 	nsRec := NewRecorder(mgr, s.Namespaced)
 	namespaced := &NamespacedConnector[N, L]{
 		Kube: kube, Connector: connect, Record: nsRec, Kind: s.Namespaced,
-		NewView: s.NewView, Region: s.Region, External: s.External,
+		NewView: s.NewView, Region: s.Region, External: s.External, AdoptingNamespaces: o.NamespacesThatMayAdopt,
 	}
 	setupNamespaced := func() error {
 		return Setup(mgr, o, s.Namespaced, nsRec, s.changes(s.Namespaced), append([]managed.ReconcilerOption{managed.WithTypedExternalConnector[N](namespaced)}, common...)...)

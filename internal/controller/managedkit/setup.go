@@ -56,6 +56,11 @@ type Options struct {
 	// kinds can reach. Namespaced managed resources always stay in their
 	// own namespace.
 	ClusterScopedSecretNamespaces []string
+
+	// NamespacesThatMayAdopt are the namespaces whose namespaced managed
+	// resources may adopt an AWS resource that no Crossplane object owns
+	// (one without a crossplane-kind tag). Cluster-scoped ones always may.
+	NamespacesThatMayAdopt []string
 }
 
 // Kind is a managed kind a controller reconciles.
@@ -240,5 +245,25 @@ func DesiredTags(mg resource.Managed, k Kind, user map[string]*string) map[strin
 	if name := providerConfigName(mg); name != "" {
 		defaults[resource.ExternalResourceTagKeyProvider] = name
 	}
-	return rdstags.DesiredTags(user, defaults)
+	out := rdstags.DesiredTags(user, defaults)
+	// The ownership tags are the provider's: a spec cannot make a resource
+	// look like another object's (ForgedOwnerTags reports the attempt).
+	for _, key := range ownerTagKeys {
+		if v, ok := defaults[key]; ok {
+			out[key] = v
+		} else {
+			delete(out, key)
+		}
+	}
+	return out
+}
+
+// OwnerTagsRefusal refuses a spec whose tags set the Crossplane ownership
+// tags to another object's values, before anything is created or sent.
+func OwnerTagsRefusal(mg resource.Managed, k Kind, user map[string]*string) error {
+	forged := ForgedOwnerTags(user, DesiredTags(mg, k, nil))
+	if len(forged) == 0 {
+		return nil
+	}
+	return errors.Errorf("spec.forProvider.tags sets %s: the crossplane-kind, crossplane-namespace and crossplane-name tags say which object owns the resource, and only the provider sets them (to this object's kind, namespace and name); remove them from the spec", strings.Join(forged, ", "))
 }

@@ -87,7 +87,7 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 
 // newExternal builds a ParameterGroup's external client for one reconcile.
 func newExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.ParameterGroup] {
-	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind, annotate: scope.Annotate}
+	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind, annotate: scope.Annotate, ownership: scope.Ownership}
 }
 
 // RDSAPI is the part of the RDS API this controller calls.
@@ -105,10 +105,12 @@ type RDSAPI interface {
 // external manages one ParameterGroup's DB parameter group for the length
 // of a reconcile.
 type external struct {
-	rds      RDSAPI
-	record   event.Recorder
-	kind     managedkit.Kind
-	annotate func(ctx context.Context, obj metav1.Object, key, value string) error
+	rds    RDSAPI
+	record event.Recorder
+	kind   managedkit.Kind
+	// ownership is what the object may take over.
+	ownership managedkit.Ownership
+	annotate  func(ctx context.Context, obj metav1.Object, key, value string) error
 
 	// What Observe found, for Update.
 	observed *types.DBParameterGroup
@@ -136,6 +138,16 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.ParameterGroup) (man
 		return managed.ExternalObservation{}, errors.Wrap(err, errDescribe)
 	}
 	g := out.DBParameterGroups[0]
+	tags, err := managedkit.Tags(ctx, e.rds, g.DBParameterGroupArn)
+	if err != nil {
+		return managed.ExternalObservation{}, err
+	}
+	if err := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB parameter group", name, managedkit.TagMap(tags), aws.ToString(cr.Status.AtProvider.ARN) == aws.ToString(g.DBParameterGroupArn)); err != nil {
+		if meta.WasDeleted(cr) {
+			return managed.ExternalObservation{ResourceExists: false}, nil // never delete another's group
+		}
+		return managed.ExternalObservation{}, err
+	}
 	e.observed = &g
 	if meta.WasDeleted(cr) {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
@@ -143,10 +155,6 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.ParameterGroup) (man
 	user, err := e.userParameters(ctx, name)
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrap(err, errParameters)
-	}
-	tags, err := managedkit.Tags(ctx, e.rds, g.DBParameterGroupArn)
-	if err != nil {
-		return managed.ExternalObservation{}, err
 	}
 	cr.Status.AtProvider = parametergroup.Observation(g, user, tags, aws.ToString(cr.Spec.ForProvider.Region), cr.Spec.ForProvider)
 	cr.SetConditions(xpv2.Available())
@@ -190,6 +198,9 @@ func previous(cr *v1beta1.ParameterGroup) []string {
 
 func (e *external) Create(ctx context.Context, cr *v1beta1.ParameterGroup) (managed.ExternalCreation, error) {
 	name := meta.GetExternalName(cr)
+	if err := managedkit.OwnerTagsRefusal(cr, e.kind, cr.Spec.ForProvider.Tags); err != nil {
+		return managed.ExternalCreation{}, err
+	}
 	in := parametergroup.CreateInput(name, cr.Spec.ForProvider, cr.Spec.InitProvider, managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags))
 	_, err := e.rds.CreateDBParameterGroup(ctx, in)
 	// A group of this name that already exists was created by an earlier

@@ -74,7 +74,7 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 
 // newExternal builds a SubnetGroup's external client for one reconcile.
 func newExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.SubnetGroup] {
-	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind}
+	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind, ownership: scope.Ownership}
 }
 
 // RDSAPI is the part of the RDS API this controller calls.
@@ -93,6 +93,8 @@ type external struct {
 	rds    RDSAPI
 	record event.Recorder
 	kind   managedkit.Kind
+	// ownership is what the object may take over.
+	ownership managedkit.Ownership
 
 	// What Observe found, for Update and Delete.
 	observed *types.DBSubnetGroup
@@ -120,6 +122,13 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.SubnetGroup) (manage
 	if err != nil {
 		return managed.ExternalObservation{}, err
 	}
+	if err := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB subnet group", name, managedkit.TagMap(tags), aws.ToString(cr.Status.AtProvider.ARN) == aws.ToString(g.DBSubnetGroupArn)); err != nil {
+		e.observed = nil
+		if meta.WasDeleted(cr) {
+			return managed.ExternalObservation{ResourceExists: false}, nil // never delete another's group
+		}
+		return managed.ExternalObservation{}, err
+	}
 	cr.Status.AtProvider = subnetgroup.Observation(g, tags, aws.ToString(cr.Spec.ForProvider.Region), cr.Spec.ForProvider)
 	cr.SetConditions(xpv2.Available())
 	if meta.WasDeleted(cr) {
@@ -132,6 +141,9 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.SubnetGroup) (manage
 }
 
 func (e *external) Create(ctx context.Context, cr *v1beta1.SubnetGroup) (managed.ExternalCreation, error) {
+	if err := managedkit.OwnerTagsRefusal(cr, e.kind, cr.Spec.ForProvider.Tags); err != nil {
+		return managed.ExternalCreation{}, err
+	}
 	in := subnetgroup.CreateInput(meta.GetExternalName(cr), cr.Spec.ForProvider, cr.Spec.InitProvider, managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags))
 	_, err := e.rds.CreateDBSubnetGroup(ctx, in)
 	// A group of this name that already exists was created by an earlier
