@@ -110,13 +110,16 @@ $(ANGRYJET):
 
 ##@ Tests
 
-# BENCH_N is the size of the fleet `make bench` measures.
+# BENCH_N is the size of the fleet `make bench` measures; BENCH_TENANTS and
+# BENCH_PER_TENANT the namespaces and Instances of its multi-tenant fleet.
+BENCH_TENANTS ?= 50
+BENCH_PER_TENANT ?= 20
 BENCH_N ?= 100
 
 .PHONY: bench
-bench: $(MOTO_READY) ## Measure the provider binary with a fleet of BENCH_N Instances (100) against the throttled test bed: time to Ready and to deleted, AWS calls per Instance, drift correction, memory and CPU.
-	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH))" MOTO_SERVER="$(MOTO_SERVER)" BENCH_N=$(BENCH_N) \
-	go test -count=1 -timeout 60m -run '^$$' -bench BenchmarkFleet -benchtime=1x ./test/bench/
+bench: $(MOTO_READY) ## Measure the provider binary against the throttled test bed: a fleet of BENCH_N Instances (100: time to Ready and to deleted, AWS calls per Instance, drift correction, memory and CPU), then BENCH_TENANTS namespaces (50) of BENCH_PER_TENANT namespaced Instances (20), each namespace with its own ProviderConfig and credentials (STS and Describe calls per ProviderConfig, memory and CPU).
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS_SH))" MOTO_SERVER="$(MOTO_SERVER)" BENCH_N=$(BENCH_N) BENCH_TENANTS=$(BENCH_TENANTS) BENCH_PER_TENANT=$(BENCH_PER_TENANT) \
+	go test -count=1 -timeout 90m -run '^$$' -bench 'BenchmarkFleet|BenchmarkTenants' -benchtime=1x ./test/bench/
 
 # Fuzz targets, each run for FUZZ_TIME with one worker (their seeds also run
 # with every go test): credentials parsing, drift and tag diffs, identifier
@@ -143,8 +146,8 @@ fuzz: ## Run every fuzz target for FUZZ_TIME (default 1000 executions) each.
 # process. The install tests (test/install), which run Crossplane beside
 # the provider, run in a sixth.
 E2E_SECOND_GROUP := ^(TestGP3|TestPassword|TestPending|TestDomain|TestFailedInstance|TestReservedTags|TestRotatedCA|TestAutoscaled|TestForeign|TestMetadataOnly|TestNewInstance|TestBed|TestEveryServedVersion|TestResourceID|TestUnknownResourceID|TestUnresolvedReferences)
-E2E_THIRD_GROUP := ^(TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange|TestNamespaced|TestCredentialsOfOtherPartitions)
-E2E_FOURTH_GROUP := ^(TestSTSCalls|TestFleet|TestThrottlingIsAbsorbed)
+E2E_THIRD_GROUP := ^(TestSubnetGroup|TestParameterGroup|TestInstanceReferences|TestGroupsInUse|TestStaticParameterChange|TestNamespaced|TestCredentialsOfOtherPartitions|TestBlueGreen)
+E2E_FOURTH_GROUP := ^(TestSTSCalls|TestFleet|TestThrottlingIsAbsorbed|TestMaliciousTenantCatalogue)
 
 .PHONY: lint
 lint: $(GOLANGCI_LINT) ## Run golangci-lint (pinned, built from its module) with the linters of .golangci.yml.

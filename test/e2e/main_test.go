@@ -43,7 +43,9 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1
 	}
-	if err := env.StartProvider(harness.ProviderOptions{PollInterval: pollInterval}); err != nil {
+	// The platform's grants the tenancy catalogue runs against.
+	if err := env.StartProvider(harness.ProviderOptions{PollInterval: pollInterval,
+		IdentityNamespaces: []string{grantedNS}, IdentityEndpoints: []string{env.Backend.Endpoint}}); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: cannot start the provider:", err)
 		return 1
 	}

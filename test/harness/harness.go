@@ -162,6 +162,10 @@ func start(ctx context.Context, crdDirs []string, conversionWebhook bool) (*Env,
 // ProviderOptions tune the in-process provider.
 type ProviderOptions struct {
 	PollInterval time.Duration
+	// The platform's tenancy grants, as the provider's flags give them:
+	// --namespaces-with-provider-identity, --provider-identity-endpoints
+	// and --namespaces-that-may-adopt.
+	IdentityNamespaces, IdentityEndpoints, AdoptingNamespaces []string
 }
 
 // StartProvider runs the provider's controllers in this process against the
@@ -200,8 +204,9 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 			MaxConcurrentReconciles: 5,
 			Features:                features,
 		},
-		Sessions:  awsconfig.NewResolver(mgr.GetClient(), e.Calls, awsconfig.DefaultAttemptTimeout),
-		Namespace: ProviderNamespace,
+		Sessions:               awsconfig.NewResolver(mgr.GetClient(), e.Calls, awsconfig.DefaultAttemptTimeout).WithProviderIdentityNamespaces(o.IdentityNamespaces, o.IdentityEndpoints),
+		Namespace:              ProviderNamespace,
+		NamespacesThatMayAdopt: o.AdoptingNamespaces,
 	}
 	if err := controller.Setup(mgr, opts); err != nil {
 		return err
