@@ -12,6 +12,7 @@ import (
 type settings struct {
 	clusterSecretNamespaces string
 	identityNamespaces      string
+	pprofAddr               string
 	identityEndpoints       string
 	adoptingNamespaces      string
 	debug                   bool
@@ -66,6 +67,7 @@ func parseFlags(args []string) (settings, error) {
 	app.Flag("leader-election", "Elect a leader so that only one replica reconciles.").Short('l').Envar("LEADER_ELECTION").BoolVar(&s.leaderElection)
 	app.Flag("enable-management-policies", "Honour spec.managementPolicies.").Default("true").Envar("ENABLE_MANAGEMENT_POLICIES").BoolVar(&s.managementPolicy)
 	app.Flag("metrics-bind-address", "Address of the Prometheus metrics endpoint; 0 turns it off.").Default(":8080").Envar("METRICS_BIND_ADDRESS").StringVar(&s.metricsAddr)
+	app.Flag("pprof-bind-address", "Address of Go's pprof endpoints (/debug/pprof/), for profiling; 0, the default, turns them off. Bind it to loopback: profiles show the process's memory.").Default("0").Envar("PPROF_BIND_ADDRESS").StringVar(&s.pprofAddr)
 	app.Flag("health-probe-bind-address", "Address of the health and readiness probes; 0 turns them off.").Default(":8081").Envar("HEALTH_PROBE_BIND_ADDRESS").StringVar(&s.healthAddr)
 	var healthAlias string
 	app.Flag("health-probe-bind-addr", "The reference provider's name of --health-probe-bind-address.").Hidden().StringVar(&healthAlias)

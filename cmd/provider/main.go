@@ -83,6 +83,7 @@ func run() error {
 		LeaderElectionReleaseOnCancel: true,
 		Metrics:                       metricsserver.Options{BindAddress: s.metricsAddr},
 		HealthProbeBindAddress:        s.healthAddr,
+		PprofBindAddress:              s.pprofAddr,
 		WebhookServer: webhook.NewServer(webhook.Options{
 			Host: s.webhookHost, Port: s.webhookPort, CertDir: s.certsDir,
 			TLSOpts: []func(*tls.Config){controller.WebhookTLS(s.webhookHTTP2)},

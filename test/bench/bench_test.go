@@ -27,6 +27,7 @@ import (
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 
+	"github.com/provider-rds/provider-rds/apis/rds/v1beta1"
 	"github.com/provider-rds/provider-rds/apis/rds/v1beta3"
 	"github.com/provider-rds/provider-rds/test/harness"
 )
@@ -58,6 +59,22 @@ func fleetSize(b *testing.B) int {
 	return n
 }
 
+// benchVersion is BENCH_VERSION: the API version the fleet's manifests are
+// written in, v1beta1 by default (the seed's, and most users' Git
+// repositories'), so that the conversion webhook is in the path as it is
+// for them; v1beta3 is the stored version.
+func benchVersion(b *testing.B) string {
+	switch v := os.Getenv("BENCH_VERSION"); v {
+	case "", "v1beta1":
+		return "v1beta1"
+	case "v1beta3":
+		return v
+	default:
+		b.Fatalf("BENCH_VERSION=%q: v1beta1 or v1beta3", v)
+		return ""
+	}
+}
+
 // A result is one measured figure beside its goal.
 type result struct {
 	metric, unit  string
@@ -77,6 +94,7 @@ func (r result) met() bool {
 // -benchtime=1x): apply, steady state, an out-of-band change, delete.
 func BenchmarkFleet(b *testing.B) {
 	n := fleetSize(b)
+	version := benchVersion(b)
 	ctx := context.Background()
 	env, err := harness.Start(ctx)
 	if err != nil {
@@ -102,15 +120,21 @@ func BenchmarkFleet(b *testing.B) {
 		b.Fatal(err)
 	}
 	// The binary as users run it: default flags but the addresses, which
-	// stay on loopback here.
-	p, err := env.StartProviderBinary(bin, b.TempDir(), fmt.Sprintf("--poll=%s", poll),
-		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", healthPort))
+	// stay on loopback here, and pprof when profiles are asked for.
+	args := []string{fmt.Sprintf("--poll=%s", poll),
+		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", healthPort)}
+	profiles := newProfiler(b)
+	if profiles != nil {
+		args = append(args, "--pprof-bind-address="+profiles.addr)
+	}
+	p, err := env.StartProviderBinary(bin, b.TempDir(), args...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(p.Stop)
 	calls := metricsAt(fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))
 	proc := process{pid: p.PID()}
+	apiserver := process{pid: childNamed(b, "kube-apiserver")}
 	var results []result
 	refusedBefore := bed.Throttled(b)
 
@@ -120,9 +144,10 @@ func BenchmarkFleet(b *testing.B) {
 	for i := range names {
 		names[i] = fmt.Sprintf("fleet-%04d", i)
 	}
-	progress("applying %d Instances", n)
+	progress("applying %d Instances, written in %s", n, version)
 	start := time.Now()
-	parallel(b, names, func(name string) error { return env.Kube.Create(ctx, instance(name)) })
+	parallel(b, names, func(name string) error { return env.Kube.Create(ctx, instance(version, name)) })
+	applied := time.Since(start)
 	// When each became Ready is the Ready condition's transition time, set
 	// by the provider (to the second): the fleet is listed only every few
 	// seconds, since listing a thousand Instances is itself work for the
@@ -159,9 +184,11 @@ func BenchmarkFleet(b *testing.B) {
 	// poll intervals measured.
 	time.Sleep(poll)
 	before := calls.read(b)
-	cpuBefore := proc.cpuSeconds(b)
+	conversionsBefore := harness.MetricSum(b, calls.url, "controller_runtime_webhook_requests_total")
+	cpuBefore, apiserverBefore := proc.cpuSeconds(b), apiserver.cpuSeconds(b)
 	bedStart, _ := bed.Observations(b)
 	windowStart := time.Now()
+	profiles.cpu(b, steadyPolls*poll-10*time.Second)
 	rss := 0.0
 	for time.Since(windowStart) < steadyPolls*poll {
 		rss = max(rss, proc.rssMiB(b))
@@ -169,6 +196,9 @@ func BenchmarkFleet(b *testing.B) {
 	}
 	window := time.Since(windowStart)
 	cpu := (proc.cpuSeconds(b) - cpuBefore) / window.Seconds()
+	apiserverCPU := (apiserver.cpuSeconds(b) - apiserverBefore) / window.Seconds()
+	conversions := (harness.MetricSum(b, calls.url, "controller_runtime_webhook_requests_total") - conversionsBefore) / (window.Seconds() / poll.Seconds())
+	profiles.heap(b)
 	after := calls.read(b)
 	bedEnd, observed := bed.Observations(b)
 	steady := after.since(before)
@@ -184,6 +214,9 @@ func BenchmarkFleet(b *testing.B) {
 		result{metric: "mutating calls, steady", got: float64(steady.mutating()), goal: 0, atMost: true},
 		result{metric: "provider RSS, steady (max)", unit: "MiB", got: rss, goal: 100, atMost: true},
 		result{metric: "provider CPU, steady", unit: "cores", got: cpu, goal: 0.05, atMost: true},
+		result{metric: "kube-apiserver CPU, steady", unit: "cores", got: apiserverCPU, known: true},
+		result{metric: "conversion requests the provider served per poll, steady", got: conversions, known: true},
+		result{metric: "kubectl create of all, 8 at a time", unit: "s", got: applied.Seconds(), known: true},
 	)
 
 	progress("steady state measured; changing %s's class out of band", names[0])
@@ -241,16 +274,29 @@ func BenchmarkFleet(b *testing.B) {
 		result{metric: "Instances whose conditions showed throttling", got: float64(len(throttledConditions)), goal: 0, atMost: true},
 	)
 
-	report(b, n, results)
+	report(b, fmt.Sprintf("Fleet of %d Instances written in %s", n, version), results)
 }
 
 func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
 }
 
-func instance(name string) *v1beta3.Instance {
-	in := &v1beta3.Instance{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{label: "true"}}}
-	in.Spec.ProviderConfigReference = &xpv2.Reference{Name: "aws-provider"}
+// instance is a fleet member as a user writes it, in an API version.
+func instance(version, name string) client.Object {
+	meta := metav1.ObjectMeta{Name: name, Labels: map[string]string{label: "true"}}
+	ref := &xpv2.Reference{Name: "aws-provider"}
+	if version == "v1beta1" {
+		in := &v1beta1.Instance{ObjectMeta: meta}
+		in.Spec.ProviderConfigReference = ref
+		in.Spec.ForProvider = v1beta1.InstanceParameters{
+			Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
+			AllocatedStorage: aws.Float64(20), SkipFinalSnapshot: aws.Bool(true), ApplyImmediately: aws.Bool(true),
+			BackupRetentionPeriod: aws.Float64(0),
+		}
+		return in
+	}
+	in := &v1beta3.Instance{ObjectMeta: meta}
+	in.Spec.ProviderConfigReference = ref
 	in.Spec.ForProvider = v1beta3.InstanceParameters{
 		Region: aws.String(harness.Region), InstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
 		AllocatedStorage: aws.Float64(20), SkipFinalSnapshot: aws.Bool(true), ApplyImmediately: aws.Bool(true),
@@ -331,10 +377,10 @@ func longestGap(at []float64, from, to float64) float64 {
 	return max(gap, to-prev)
 }
 
-func report(b *testing.B, n int, results []result) {
+func report(b *testing.B, title string, results []result) {
 	b.Helper()
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "\nFleet of %d Instances, poll %s, AWS throttling on (burst %d, %d/s):\n\n", n, poll, burst, rate)
+	fmt.Fprintf(&sb, "\n%s, poll %s, AWS throttling on (burst %d, %d/s):\n\n", title, poll, burst, rate)
 	fmt.Fprintf(&sb, "| metric | measured | goal | met |\n|---|---|---|---|\n")
 	for _, r := range results {
 		goal, met := "(reported)", ""

@@ -143,7 +143,8 @@ func BenchmarkTenants(b *testing.B) {
 		result{metric: "STS calls per ProviderConfig per hour, steady", got: float64(stsSteady.sum(func(string, string) bool { return true })) / float64(tenants) / (window.Hours()), goal: 1, atMost: true,
 			note: "constant: credentials are validated once per ProviderConfig, not per Instance"},
 		result{metric: "STS calls per ProviderConfig, whole run", got: float64(stsTotal) / float64(tenants), known: true},
-		result{metric: "DescribeDBInstances per ProviderConfig per poll, steady", got: float64(rdsSteady.by("DescribeDBInstances")) / float64(tenants) / polls, goal: 1, atMost: true},
+		result{metric: "DescribeDBInstances per ProviderConfig per poll, steady", got: float64(rdsSteady.by("DescribeDBInstances")) / float64(tenants) / polls, goal: 1.12, atMost: true,
+			note: "one a sweep, every 0.9 poll, so that each DB instance is described within a poll"},
 		result{metric: "mutating calls, steady", got: float64(rdsSteady.mutating()), goal: 0, atMost: true},
 		result{metric: "provider RSS, steady (max)", unit: "MiB", got: rss, goal: 150, atMost: true},
 		result{metric: "provider CPU, steady", unit: "cores", got: cpu, goal: 0.05, atMost: true},
@@ -163,8 +164,7 @@ func BenchmarkTenants(b *testing.B) {
 		err := env.Kube.List(ctx, list, client.MatchingLabels{label: "true"})
 		return err == nil && len(list.Items) == 0, fmt.Sprintf("%d left (%v)", len(list.Items), err)
 	})
-	fmt.Printf("\n%d namespaces, each with its own ProviderConfig and credentials, %d Instances each:\n", tenants, perTenant)
-	report(b, n, results)
+	report(b, fmt.Sprintf("%d namespaces, each with its own ProviderConfig and credentials, %d namespaced Instances each", tenants, perTenant), results)
 }
 
 func tenantInstance(ns, name string) *nsv1beta1.Instance {

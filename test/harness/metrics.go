@@ -35,3 +35,24 @@ func AWSCalls(tb testing.TB, url, service string) map[[2]string]float64 {
 	}
 	return out
 }
+
+// MetricSum is the sum of a counter family's values at a metrics endpoint,
+// 0 when the family is absent (a counter that never counted).
+func MetricSum(tb testing.TB, url, family string) float64 {
+	tb.Helper()
+	rsp, err := http.Get(url) //nolint:noctx,gosec // The provider's metrics on loopback, where the test bound them.
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rsp.Body.Close() //nolint:errcheck // Read fully below.
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(rsp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sum := 0.0
+	for _, mt := range families[family].GetMetric() {
+		sum += mt.GetCounter().GetValue()
+	}
+	return sum
+}
