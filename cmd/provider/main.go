@@ -76,6 +76,7 @@ func run() error {
 	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, s.maxReconcileRate), ctrl.Options{
 		Scheme:                        scheme,
 		Client:                        controller.ClientOptions(),
+		NewClient:                     controller.NewClient,
 		Cache:                         controller.CacheOptions(s.syncInterval),
 		LeaderElection:                s.leaderElection,
 		LeaderElectionID:              "crossplane-leader-election-provider-rds",

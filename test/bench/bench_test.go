@@ -409,8 +409,8 @@ func format(v float64) string {
 	switch {
 	case v == float64(int64(v)):
 		return strconv.FormatInt(int64(v), 10)
-	case v < 0.1:
-		return strconv.FormatFloat(v, 'f', 4, 64)
+	case v < 1:
+		return strconv.FormatFloat(v, 'f', 3, 64)
 	default:
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	}

@@ -175,6 +175,7 @@ func (e *Env) StartProvider(o ProviderOptions) error {
 	mgr, err := ctrl.NewManager(e.RESTConfig, ctrl.Options{
 		Scheme:        e.Scheme,
 		Client:        controller.ClientOptions(),
+		NewClient:     controller.NewClient,
 		Cache:         controller.CacheOptions(time.Hour),
 		Metrics:       metricsserver.Options{BindAddress: "0"},
 		Logger:        ctrl.Log.WithName("provider"),
