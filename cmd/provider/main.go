@@ -58,6 +58,9 @@ func run() error {
 	zl := zap.New(zap.UseDevMode(s.debug), zap.Level(levelFor(s.debug)))
 	ctrl.SetLogger(zl)
 	log := logging.NewLogrLogger(zl.WithName("provider-rds"))
+	if limit := setMemoryLimit(cgroupMemoryLimits); limit > 0 {
+		log.Info("Go soft memory limit set from the container's memory limit", "bytes", limit)
+	}
 
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {

@@ -189,9 +189,9 @@ func BenchmarkFleet(b *testing.B) {
 	bedStart, _ := bed.Observations(b)
 	windowStart := time.Now()
 	profiles.cpu(b, steadyPolls*poll-10*time.Second)
-	rss := 0.0
+	rss, anon := 0.0, 0.0
 	for time.Since(windowStart) < steadyPolls*poll {
-		rss = max(rss, proc.rssMiB(b))
+		rss, anon = max(rss, proc.rssMiB(b)), max(anon, proc.anonMiB(b))
 		time.Sleep(5 * time.Second)
 	}
 	window := time.Since(windowStart)
@@ -213,6 +213,7 @@ func BenchmarkFleet(b *testing.B) {
 			note: "from the bed's record of what each DescribeDBInstances answered"},
 		result{metric: "mutating calls, steady", got: float64(steady.mutating()), goal: 0, atMost: true},
 		result{metric: "provider RSS, steady (max)", unit: "MiB", got: rss, goal: 100, atMost: true},
+		result{metric: "provider RSS not file-backed (heap, stacks, runtime), steady (max)", unit: "MiB", got: anon, known: true},
 		result{metric: "provider CPU, steady", unit: "cores", got: cpu, goal: 0.05, atMost: true},
 		result{metric: "kube-apiserver CPU, steady", unit: "cores", got: apiserverCPU, known: true},
 		result{metric: "conversion requests the provider served per poll, steady", got: conversions, known: true},
@@ -469,14 +470,20 @@ func (c counts) mutating() int {
 // process reads a process's memory and CPU from /proc.
 type process struct{ pid int }
 
-func (p process) rssMiB(b *testing.B) float64 {
+func (p process) rssMiB(b *testing.B) float64 { return p.statusMiB(b, "VmRSS:") }
+
+// anonMiB is the part of the RSS that is not file-backed: the Go heap,
+// stacks and runtime, as opposed to the binary's own pages.
+func (p process) anonMiB(b *testing.B) float64 { return p.statusMiB(b, "RssAnon:") }
+
+func (p process) statusMiB(b *testing.B, field string) float64 {
 	b.Helper()
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.pid))
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
 			if err != nil {
 				b.Fatal(err)
@@ -484,7 +491,7 @@ func (p process) rssMiB(b *testing.B) float64 {
 			return kb / 1024
 		}
 	}
-	b.Fatal("no VmRSS in /proc status")
+	b.Fatalf("no %s in /proc status", field)
 	return 0
 }
 
