@@ -45,7 +45,8 @@ func TestSetMemoryLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("GOMEMLIMIT", "")
-	if got, want := setMemoryLimit([]string{p}), int64(float64(268435456)*memoryLimitShare); got != want || debug.SetMemoryLimit(-1) != want {
+	limit := int64(268435456)
+	if got, want := setMemoryLimit([]string{p}), int64(float64(limit)*memoryLimitShare); got != want || debug.SetMemoryLimit(-1) != want {
 		t.Errorf("soft limit: want %d, got %d (runtime %d)", want, got, debug.SetMemoryLimit(-1))
 	}
 	t.Setenv("GOMEMLIMIT", "200MiB")
