@@ -29,7 +29,7 @@ func TestParseFlagsAcceptsTheReferenceProvidersFlags(t *testing.T) {
 	}
 	want := settings{
 		debug: true, syncInterval: 30 * time.Minute, pollInterval: 5 * time.Minute, pollStateMetric: 5 * time.Second,
-		maxReconcileRate: 100, awsAttemptTimeout: 30 * time.Second, leaderElection: true, managementPolicy: true, metricsAddr: ":9090", healthAddr: ":9999", namespace: "upbound-system",
+		maxReconcileRate: 100, awsAttemptTimeout: 30 * time.Second, leaderElection: true, managementPolicy: true, metricsAddr: ":9090", healthAddr: ":9999", pprofAddr: "0", namespace: "upbound-system",
 		webhookPort: 9443, certsDir: "/tls/server",
 		// $ENABLE_CHANGE_LOGS and the socket: change logs are recorded.
 		changeLogs: true, changeLogsSocket: "/var/run/changelogs/changelogs.sock",
@@ -59,7 +59,7 @@ func TestParseFlagsDefaults(t *testing.T) {
 	}
 	want := settings{
 		syncInterval: time.Hour, pollInterval: time.Minute, pollStateMetric: time.Minute, maxReconcileRate: 100, awsAttemptTimeout: 30 * time.Second,
-		managementPolicy: true, metricsAddr: ":8080", healthAddr: ":8081", namespace: "crossplane-system",
+		managementPolicy: true, metricsAddr: ":8080", healthAddr: ":8081", pprofAddr: "0", namespace: "crossplane-system",
 		webhookPort: 9443, certsDir: "/tls/server", changeLogsSocket: "/var/run/changelogs/changelogs.sock",
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(settings{})); diff != "" {
