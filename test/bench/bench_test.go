@@ -111,29 +111,9 @@ func BenchmarkFleet(b *testing.B) {
 	if err := env.Kube.Create(ctx, env.EmulatorProviderConfig("aws-provider")); err != nil {
 		b.Fatal(err)
 	}
-	metricsPort, err := harness.FreePort()
-	if err != nil {
-		b.Fatal(err)
-	}
-	healthPort, err := harness.FreePort()
-	if err != nil {
-		b.Fatal(err)
-	}
-	// The binary as users run it: default flags but the addresses, which
-	// stay on loopback here, and pprof when profiles are asked for.
-	args := []string{fmt.Sprintf("--poll=%s", poll),
-		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", healthPort)}
 	profiles := newProfiler(b)
-	if profiles != nil {
-		args = append(args, "--pprof-bind-address="+profiles.addr)
-	}
-	p, err := env.StartProviderBinary(bin, b.TempDir(), args...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(p.Stop)
-	calls := metricsAt(fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))
-	proc := process{pid: p.PID()}
+	proc, metricsURL := startProvider(b, env, bin, profiles)
+	calls := metricsAt(metricsURL)
 	apiserver := process{pid: childNamed(b, "kube-apiserver")}
 	var results []result
 	refusedBefore := bed.Throttled(b)
@@ -276,6 +256,32 @@ func BenchmarkFleet(b *testing.B) {
 	)
 
 	report(b, fmt.Sprintf("Fleet of %d Instances written in %s", n, version), results)
+}
+
+// startProvider runs the binary as users run it: default flags but the
+// addresses, which stay on loopback here, and pprof when profiles are
+// asked for. It returns the process and its metrics URL.
+func startProvider(b *testing.B, env *harness.Env, bin string, profiles *profiler) (process, string) {
+	b.Helper()
+	metricsPort, err := harness.FreePort()
+	if err != nil {
+		b.Fatal(err)
+	}
+	healthPort, err := harness.FreePort()
+	if err != nil {
+		b.Fatal(err)
+	}
+	args := []string{fmt.Sprintf("--poll=%s", poll),
+		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", healthPort)}
+	if profiles != nil {
+		args = append(args, "--pprof-bind-address="+profiles.addr)
+	}
+	p, err := env.StartProviderBinary(bin, b.TempDir(), args...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(p.Stop)
+	return process{pid: p.PID()}, fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)
 }
 
 func progress(format string, args ...any) {

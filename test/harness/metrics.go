@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
@@ -13,18 +14,8 @@ import (
 // empty), by operation and outcome.
 func AWSCalls(tb testing.TB, url, service string) map[[2]string]float64 {
 	tb.Helper()
-	rsp, err := http.Get(url) //nolint:noctx,gosec // The provider's metrics on loopback, where the test bound them.
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rsp.Body.Close() //nolint:errcheck // Read fully below.
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(rsp.Body)
-	if err != nil {
-		tb.Fatal(err)
-	}
 	out := map[[2]string]float64{}
-	for _, mt := range families["provider_rds_aws_api_calls_total"].GetMetric() {
+	for _, mt := range metricFamilies(tb, url)["provider_rds_aws_api_calls_total"].GetMetric() {
 		l := map[string]string{}
 		for _, p := range mt.GetLabel() {
 			l[p.GetName()] = p.GetValue()
@@ -40,6 +31,16 @@ func AWSCalls(tb testing.TB, url, service string) map[[2]string]float64 {
 // 0 when the family is absent (a counter that never counted).
 func MetricSum(tb testing.TB, url, family string) float64 {
 	tb.Helper()
+	sum := 0.0
+	for _, mt := range metricFamilies(tb, url)[family].GetMetric() {
+		sum += mt.GetCounter().GetValue()
+	}
+	return sum
+}
+
+// metricFamilies reads the metrics a Prometheus endpoint serves.
+func metricFamilies(tb testing.TB, url string) map[string]*dto.MetricFamily {
+	tb.Helper()
 	rsp, err := http.Get(url) //nolint:noctx,gosec // The provider's metrics on loopback, where the test bound them.
 	if err != nil {
 		tb.Fatal(err)
@@ -50,9 +51,5 @@ func MetricSum(tb testing.TB, url, family string) float64 {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sum := 0.0
-	for _, mt := range families[family].GetMetric() {
-		sum += mt.GetCounter().GetValue()
-	}
-	return sum
+	return families
 }

@@ -125,11 +125,16 @@ def _start_applying(db: DBInstance) -> None:
         _add_phase(db, status)
 
 
-def _status_get(db: DBInstance) -> str:
-    phases = db.__dict__.get("_bed_phases")
+def _timed_status(obj: Any, settled: str) -> str:
+    """The status of a timed phase under way, or the settled one."""
+    phases = obj.__dict__.get("_bed_phases")
     if phases:
         return phases[0][0]
-    return db.__dict__.get("_bed_status", "available")
+    return obj.__dict__.get("_bed_status", settled)
+
+
+def _status_get(db: DBInstance) -> str:
+    return _timed_status(db, "available")
 
 
 def _status_set(db: DBInstance, value: str) -> None:
@@ -742,18 +747,7 @@ rds_responses.RDSResponse.reset_db_parameter_group = _reset_db_parameter_group  
 # https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverDetail.html
 
 
-def _bg_status_get(bg: BlueGreenDeployment) -> str:
-    phases = bg.__dict__.get("_bed_phases")
-    if phases:
-        return phases[0][0]
-    return bg.__dict__.get("_bed_status", "AVAILABLE")
-
-
-def _bg_status_set(bg: BlueGreenDeployment, value: str) -> None:
-    bg.__dict__["_bed_status"] = value
-
-
-BlueGreenDeployment.status = property(_bg_status_get, _bg_status_set)  # type: ignore[assignment]
+BlueGreenDeployment.status = property(lambda bg: _timed_status(bg, "AVAILABLE"), _status_set)  # type: ignore[assignment]
 
 # Sources whose next switchover fails, as (region, identifier); set with the
 # blue-green-fail-switchover control.
