@@ -27,7 +27,7 @@ func newProfiler(b *testing.B) *profiler {
 	if dir == "" {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil { //nolint:gosec // The directory the person running the benchmark names.
 		b.Fatal(err)
 	}
 	port, err := harness.FreePort()
@@ -66,7 +66,7 @@ func (p *profiler) heap(b *testing.B) {
 }
 
 func (p *profiler) save(name, path string) error {
-	rsp, err := http.Get("http://" + p.addr + path) //nolint:noctx,gosec // The provider's pprof on loopback, where the bench bound it.
+	rsp, err := http.Get("http://" + p.addr + path) //nolint:noctx // The provider's pprof on loopback, where the bench bound it.
 	if err != nil {
 		return err
 	}
