@@ -220,7 +220,9 @@ func TestCreateAndDelete(t *testing.T) {
 				_, err := e.Create(context.Background(), cr)
 				return err
 			},
-			cr:      func(cr *v1beta1.SubnetGroup) { cr.Spec.ForProvider.Tags = map[string]*string{"crossplane-name": aws.String("theirs")} },
+			cr: func(cr *v1beta1.SubnetGroup) {
+				cr.Spec.ForProvider.Tags = map[string]*string{"crossplane-name": aws.String("theirs")}
+			},
 			f:       &fakeRDS{},
 			wantErr: "only the provider sets them",
 		},
