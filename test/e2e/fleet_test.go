@@ -86,12 +86,9 @@ func TestFleetActsOnFreshObservationsAfterItsChanges(t *testing.T) {
 
 	before = env.Calls.Snapshot()
 	for _, name := range names {
-		in := getInstance(t, name)
-		in.Spec.ForProvider.InstanceClass = aws.String("db.t3.small")
-		in.Spec.ForProvider.ApplyImmediately = aws.Bool(true)
-		if err := env.Kube.Update(context.Background(), in); err != nil {
-			t.Fatal(err)
-		}
+		// A merge patch, as kubectl applies a change: the provider may be
+		// writing the Instance at the same time.
+		patchInstance(t, name, `{"spec":{"forProvider":{"instanceClass":"db.t3.small","applyImmediately":true}}}`)
 	}
 	for _, name := range names {
 		harness.Eventually(t, waitTimeout, name+" is db.t3.small and Ready", func() (bool, string) {
