@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
@@ -96,9 +97,9 @@ func TestInstalledBesideTheAWSFamily(t *testing.T) {
 	c.env.WaitReadySynced(t, "orders-in-subnets", timeout)
 
 	// An update and a delete, for the change log.
-	cur := c.env.Instance(t, "orders")
-	cur.Spec.ForProvider.BackupRetentionPeriod = aws.Float64(9)
-	if err := c.env.Kube.Update(ctx, cur); err != nil {
+	// A merge patch, as kubectl applies a change: the provider may be
+	// writing the Instance at the same time.
+	if err := c.env.Kube.Patch(ctx, c.env.Instance(t, "orders"), client.RawPatch(types.MergePatchType, []byte(`{"spec":{"forProvider":{"backupRetentionPeriod":9}}}`))); err != nil {
 		t.Fatal(err)
 	}
 	harness.Eventually(t, timeout, "the backup retention change applied", func() (bool, string) {
