@@ -17,18 +17,17 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit/managedkittest"
 )
 
 // fakeRDS answers for one DB parameter group (nil: none) with its user
 // parameters, and records the calls that change something.
 type fakeRDS struct {
-	RDSAPI
+	*managedkittest.Shared
 	group     *types.DBParameterGroup
 	params    []types.Parameter
-	tags      []types.Tag
 	createErr error
 	deleteErr error
-	calls     []string
 	modified  []string
 	reset     []string
 }
@@ -44,21 +43,13 @@ func (f *fakeRDS) DescribeDBParameters(context.Context, *rds.DescribeDBParameter
 	return &rds.DescribeDBParametersOutput{Parameters: f.params}, nil
 }
 
-func (f *fakeRDS) ListTagsForResource(context.Context, *rds.ListTagsForResourceInput, ...func(*rds.Options)) (*rds.ListTagsForResourceOutput, error) {
-	return &rds.ListTagsForResourceOutput{TagList: f.tags}, nil
-}
-
-func (f *fakeRDS) DescribeDBInstances(context.Context, *rds.DescribeDBInstancesInput, ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error) {
-	return &rds.DescribeDBInstancesOutput{}, nil
-}
-
 func (f *fakeRDS) CreateDBParameterGroup(context.Context, *rds.CreateDBParameterGroupInput, ...func(*rds.Options)) (*rds.CreateDBParameterGroupOutput, error) {
-	f.calls = append(f.calls, "CreateDBParameterGroup")
+	f.Call("CreateDBParameterGroup")
 	return &rds.CreateDBParameterGroupOutput{}, f.createErr
 }
 
 func (f *fakeRDS) ModifyDBParameterGroup(_ context.Context, in *rds.ModifyDBParameterGroupInput, _ ...func(*rds.Options)) (*rds.ModifyDBParameterGroupOutput, error) {
-	f.calls = append(f.calls, "ModifyDBParameterGroup")
+	f.Call("ModifyDBParameterGroup")
 	for _, p := range in.Parameters {
 		f.modified = append(f.modified, aws.ToString(p.ParameterName)+"="+aws.ToString(p.ParameterValue))
 	}
@@ -66,7 +57,7 @@ func (f *fakeRDS) ModifyDBParameterGroup(_ context.Context, in *rds.ModifyDBPara
 }
 
 func (f *fakeRDS) ResetDBParameterGroup(_ context.Context, in *rds.ResetDBParameterGroupInput, _ ...func(*rds.Options)) (*rds.ResetDBParameterGroupOutput, error) {
-	f.calls = append(f.calls, "ResetDBParameterGroup")
+	f.Call("ResetDBParameterGroup")
 	for _, p := range in.Parameters {
 		f.reset = append(f.reset, aws.ToString(p.ParameterName))
 	}
@@ -74,18 +65,8 @@ func (f *fakeRDS) ResetDBParameterGroup(_ context.Context, in *rds.ResetDBParame
 }
 
 func (f *fakeRDS) DeleteDBParameterGroup(context.Context, *rds.DeleteDBParameterGroupInput, ...func(*rds.Options)) (*rds.DeleteDBParameterGroupOutput, error) {
-	f.calls = append(f.calls, "DeleteDBParameterGroup")
+	f.Call("DeleteDBParameterGroup")
 	return &rds.DeleteDBParameterGroupOutput{}, f.deleteErr
-}
-
-func (f *fakeRDS) AddTagsToResource(context.Context, *rds.AddTagsToResourceInput, ...func(*rds.Options)) (*rds.AddTagsToResourceOutput, error) {
-	f.calls = append(f.calls, "AddTagsToResource")
-	return &rds.AddTagsToResourceOutput{}, nil
-}
-
-func (f *fakeRDS) RemoveTagsFromResource(context.Context, *rds.RemoveTagsFromResourceInput, ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error) {
-	f.calls = append(f.calls, "RemoveTagsFromResource")
-	return &rds.RemoveTagsFromResourceOutput{}, nil
 }
 
 func group() *types.DBParameterGroup {
@@ -117,6 +98,9 @@ func parameterGroup(params ...v1beta1.Parameter) *v1beta1.ParameterGroup {
 }
 
 func client(f *fakeRDS) *external {
+	if f.Shared == nil {
+		f.Shared = &managedkittest.Shared{}
+	}
 	return &external{rds: f, record: event.NewNopRecorder(), kind: Kind, ownership: managedkit.OwnershipFor("", nil),
 		annotate: func(_ context.Context, o metav1.Object, k, v string) error {
 			meta.AddAnnotations(o, map[string]string{k: v})
@@ -140,27 +124,27 @@ func TestObserveAndUpdate(t *testing.T) {
 			reason:       "Parameters at the spec's values: nothing to do.",
 			cr:           parameterGroup(param("log_connections", "1")),
 			managed:      "log_connections",
-			f:            &fakeRDS{group: group(), tags: ours, params: []types.Parameter{userParam("log_connections", "1")}},
+			f:            &fakeRDS{group: group(), Shared: &managedkittest.Shared{Tags: ours}, params: []types.Parameter{userParam("log_connections", "1")}},
 			wantUpToDate: true,
 		},
 		"ValueDrifted": {
 			reason:       "A parameter changed outside the spec is set back.",
 			cr:           parameterGroup(param("log_connections", "1")),
 			managed:      "log_connections",
-			f:            &fakeRDS{group: group(), tags: ours, params: []types.Parameter{userParam("log_connections", "0")}},
+			f:            &fakeRDS{group: group(), Shared: &managedkittest.Shared{Tags: ours}, params: []types.Parameter{userParam("log_connections", "0")}},
 			wantModified: []string{"log_connections=1"},
 		},
 		"RemovedFromTheSpec": {
 			reason:    "A parameter the spec set before and no longer lists is reset to the engine default.",
 			cr:        parameterGroup(),
 			managed:   "log_connections",
-			f:         &fakeRDS{group: group(), tags: ours, params: []types.Parameter{userParam("log_connections", "1")}},
+			f:         &fakeRDS{group: group(), Shared: &managedkittest.Shared{Tags: ours}, params: []types.Parameter{userParam("log_connections", "1")}},
 			wantReset: []string{"log_connections"},
 		},
 		"SetOutsideTheSpec": {
 			reason:       "A parameter the spec never set is left alone.",
 			cr:           parameterGroup(),
-			f:            &fakeRDS{group: group(), tags: ours, params: []types.Parameter{userParam("work_mem", "65536")}},
+			f:            &fakeRDS{group: group(), Shared: &managedkittest.Shared{Tags: ours}, params: []types.Parameter{userParam("work_mem", "65536")}},
 			wantUpToDate: true,
 		},
 	}
@@ -240,7 +224,7 @@ func TestCreateAndDelete(t *testing.T) {
 			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
 				t.Errorf("%s\nwant error containing %q, got %v", tc.reason, tc.wantErr, err)
 			}
-			if diff := cmp.Diff(tc.wantCalls, tc.f.calls); diff != "" {
+			if diff := cmp.Diff(tc.wantCalls, tc.f.Calls); diff != "" {
 				t.Errorf("%s\ncalls: -want, +got:\n%s", tc.reason, diff)
 			}
 			if diff := cmp.Diff(tc.wantModified, tc.f.modified); diff != "" {
@@ -260,7 +244,7 @@ func TestAnotherNamespacesGroupIsLeftAlone(t *testing.T) {
 	}
 	cr := parameterGroup(param("log_connections", "1"))
 	cr.SetNamespace("team-b")
-	f := &fakeRDS{group: group(), tags: theirs, params: []types.Parameter{userParam("log_connections", "0")}}
+	f := &fakeRDS{group: group(), Shared: &managedkittest.Shared{Tags: theirs}, params: []types.Parameter{userParam("log_connections", "0")}}
 	e := client(f)
 	e.kind, e.ownership = NamespacedKind, managedkit.OwnershipFor("team-b", nil)
 	if _, err := e.Observe(context.Background(), cr); err == nil || !strings.Contains(err.Error(), "belongs to parametergroup.rds.aws.m.upbound.io team-a/pg16-tuned") {
@@ -271,7 +255,7 @@ func TestAnotherNamespacesGroupIsLeftAlone(t *testing.T) {
 	if obs, err := e.Observe(context.Background(), cr); err != nil || obs.ResourceExists {
 		t.Errorf("Observe while deleting: want taken as gone, got exists=%t, %v", obs.ResourceExists, err)
 	}
-	if len(f.calls) != 0 {
-		t.Errorf("calls: want none, got %v", f.calls)
+	if len(f.Calls) != 0 {
+		t.Errorf("calls: want none, got %v", f.Calls)
 	}
 }

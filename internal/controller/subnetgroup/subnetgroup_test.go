@@ -18,18 +18,16 @@ import (
 
 	"github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1"
 	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit/managedkittest"
 )
 
 // fakeRDS answers for one DB subnet group (nil: none) and records the
 // calls that change something.
 type fakeRDS struct {
-	RDSAPI
+	*managedkittest.Shared
 	group     *types.DBSubnetGroup
-	tags      []types.Tag
-	instances []types.DBInstance
 	createErr error
 	deleteErr error
-	calls     []string
 }
 
 func (f *fakeRDS) DescribeDBSubnetGroups(context.Context, *rds.DescribeDBSubnetGroupsInput, ...func(*rds.Options)) (*rds.DescribeDBSubnetGroupsOutput, error) {
@@ -39,37 +37,19 @@ func (f *fakeRDS) DescribeDBSubnetGroups(context.Context, *rds.DescribeDBSubnetG
 	return &rds.DescribeDBSubnetGroupsOutput{DBSubnetGroups: []types.DBSubnetGroup{*f.group}}, nil
 }
 
-func (f *fakeRDS) ListTagsForResource(context.Context, *rds.ListTagsForResourceInput, ...func(*rds.Options)) (*rds.ListTagsForResourceOutput, error) {
-	return &rds.ListTagsForResourceOutput{TagList: f.tags}, nil
-}
-
-func (f *fakeRDS) DescribeDBInstances(context.Context, *rds.DescribeDBInstancesInput, ...func(*rds.Options)) (*rds.DescribeDBInstancesOutput, error) {
-	return &rds.DescribeDBInstancesOutput{DBInstances: f.instances}, nil
-}
-
 func (f *fakeRDS) CreateDBSubnetGroup(context.Context, *rds.CreateDBSubnetGroupInput, ...func(*rds.Options)) (*rds.CreateDBSubnetGroupOutput, error) {
-	f.calls = append(f.calls, "CreateDBSubnetGroup")
+	f.Call("CreateDBSubnetGroup")
 	return &rds.CreateDBSubnetGroupOutput{}, f.createErr
 }
 
 func (f *fakeRDS) ModifyDBSubnetGroup(context.Context, *rds.ModifyDBSubnetGroupInput, ...func(*rds.Options)) (*rds.ModifyDBSubnetGroupOutput, error) {
-	f.calls = append(f.calls, "ModifyDBSubnetGroup")
+	f.Call("ModifyDBSubnetGroup")
 	return &rds.ModifyDBSubnetGroupOutput{}, nil
 }
 
 func (f *fakeRDS) DeleteDBSubnetGroup(context.Context, *rds.DeleteDBSubnetGroupInput, ...func(*rds.Options)) (*rds.DeleteDBSubnetGroupOutput, error) {
-	f.calls = append(f.calls, "DeleteDBSubnetGroup")
+	f.Call("DeleteDBSubnetGroup")
 	return &rds.DeleteDBSubnetGroupOutput{}, f.deleteErr
-}
-
-func (f *fakeRDS) AddTagsToResource(context.Context, *rds.AddTagsToResourceInput, ...func(*rds.Options)) (*rds.AddTagsToResourceOutput, error) {
-	f.calls = append(f.calls, "AddTagsToResource")
-	return &rds.AddTagsToResourceOutput{}, nil
-}
-
-func (f *fakeRDS) RemoveTagsFromResource(context.Context, *rds.RemoveTagsFromResourceInput, ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error) {
-	f.calls = append(f.calls, "RemoveTagsFromResource")
-	return &rds.RemoveTagsFromResourceOutput{}, nil
 }
 
 func group(subnets ...string) *types.DBSubnetGroup {
@@ -106,6 +86,9 @@ func subnetGroup(namespace string, mods ...func(*v1beta1.SubnetGroup)) *v1beta1.
 }
 
 func client(f *fakeRDS, namespace string) *external {
+	if f.Shared == nil {
+		f.Shared = &managedkittest.Shared{}
+	}
 	k := Kind
 	if namespace != "" {
 		k = NamespacedKind
@@ -130,12 +113,12 @@ func TestObserve(t *testing.T) {
 		},
 		"UpToDate": {
 			reason: "The group has the spec's subnets and the provider's tags.",
-			f:      &fakeRDS{group: group("subnet-b", "subnet-a"), tags: ours},
+			f:      &fakeRDS{group: group("subnet-b", "subnet-a"), Shared: &managedkittest.Shared{Tags: ours}},
 			want:   managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true},
 		},
 		"SubnetsDrifted": {
 			reason: "Another subnet set is drift, named in the diff.",
-			f:      &fakeRDS{group: group("subnet-a"), tags: ours},
+			f:      &fakeRDS{group: group("subnet-a"), Shared: &managedkittest.Shared{Tags: ours}},
 			want:   managed.ExternalObservation{ResourceExists: true, Diff: "subnetIds"},
 		},
 		"UntaggedAdoptedByTheCluster": {
@@ -152,14 +135,14 @@ func TestObserve(t *testing.T) {
 		"AnotherNamespacesGroup": {
 			reason:    "A group tagged as another namespace's object is not taken over.",
 			namespace: "team-b",
-			f:         &fakeRDS{group: group("subnet-a", "subnet-b"), tags: tags("crossplane-kind", "subnetgroup.rds.aws.m.upbound.io", "crossplane-namespace", "team-a", "crossplane-name", "db-subnets")},
+			f:         &fakeRDS{group: group("subnet-a", "subnet-b"), Shared: &managedkittest.Shared{Tags: tags("crossplane-kind", "subnetgroup.rds.aws.m.upbound.io", "crossplane-namespace", "team-a", "crossplane-name", "db-subnets")}},
 			wantErr:   "belongs to subnetgroup.rds.aws.m.upbound.io team-a/db-subnets",
 		},
 		"AnotherNamespacesGroupWhileDeleting": {
 			reason:    "Deleting the refused object deletes nothing: the group is taken as gone.",
 			namespace: "team-b",
 			cr:        deleted,
-			f:         &fakeRDS{group: group("subnet-a", "subnet-b"), tags: tags("crossplane-kind", "subnetgroup.rds.aws.m.upbound.io", "crossplane-namespace", "team-a", "crossplane-name", "db-subnets")},
+			f:         &fakeRDS{group: group("subnet-a", "subnet-b"), Shared: &managedkittest.Shared{Tags: tags("crossplane-kind", "subnetgroup.rds.aws.m.upbound.io", "crossplane-namespace", "team-a", "crossplane-name", "db-subnets")}},
 			want:      managed.ExternalObservation{ResourceExists: false},
 		},
 		"InvalidName": {
@@ -188,8 +171,8 @@ func TestObserve(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s\n-want, +got:\n%s", tc.reason, diff)
 			}
-			if len(tc.f.calls) != 0 {
-				t.Errorf("%s\nObserve changed something: %v", tc.reason, tc.f.calls)
+			if len(tc.f.Calls) != 0 {
+				t.Errorf("%s\nObserve changed something: %v", tc.reason, tc.f.Calls)
 			}
 		})
 	}
@@ -241,10 +224,10 @@ func TestCreateAndDelete(t *testing.T) {
 				_, err := e.Delete(context.Background(), cr)
 				return err
 			},
-			f: &fakeRDS{deleteErr: inUse, instances: []types.DBInstance{
+			f: &fakeRDS{deleteErr: inUse, Shared: &managedkittest.Shared{Instances: []types.DBInstance{
 				{DBInstanceIdentifier: aws.String("orders"), DBSubnetGroup: &types.DBSubnetGroup{DBSubnetGroupName: aws.String("db-subnets")}},
 				{DBInstanceIdentifier: aws.String("elsewhere"), DBSubnetGroup: &types.DBSubnetGroup{DBSubnetGroupName: aws.String("other")}},
-			}},
+			}}},
 			wantCalls: []string{"DeleteDBSubnetGroup"},
 			wantErr:   "orders",
 		},
@@ -264,7 +247,7 @@ func TestCreateAndDelete(t *testing.T) {
 			case tc.wantErr != "" && strings.Contains(err.Error(), "elsewhere"):
 				t.Errorf("%s\nthe error names an instance that does not use the group: %v", tc.reason, err)
 			}
-			if diff := cmp.Diff(tc.wantCalls, tc.f.calls); diff != "" {
+			if diff := cmp.Diff(tc.wantCalls, tc.f.Calls); diff != "" {
 				t.Errorf("%s\ncalls: -want, +got:\n%s", tc.reason, diff)
 			}
 		})
