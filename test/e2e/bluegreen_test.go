@@ -174,14 +174,11 @@ func TestBlueGreenKeepsAResourceIDExternalNameOnItsDatabase(t *testing.T) {
 	waitReadySynced(t, "bg-migrated")
 
 	patchInstance(t, "bg-migrated", `{"spec":{"forProvider":{"instanceClass":"db.t3.small"}}}`)
-	harness.Eventually(t, waitTimeout, "bg-migrated switched over, named by its new resource ID", func() (bool, string) {
+	harness.Eventually(t, waitTimeout, "bg-migrated switched over, named by its new resource ID, its status the new instance's", func() (bool, string) {
 		in := getInstance(t, "bg-migrated")
-		name := meta.GetExternalName(in)
-		return name != old && name == aws.ToString(describe(t, "bg-migrated").DbiResourceId) && len(instancesNamed(t, "bg-migrated")) == 1,
-			"external name " + name + "; instances " + strings.Join(instancesNamed(t, "bg-migrated"), ", ")
+		name, class := meta.GetExternalName(in), aws.ToString(in.Status.AtProvider.InstanceClass)
+		return name != old && name == aws.ToString(describe(t, "bg-migrated").DbiResourceId) && len(instancesNamed(t, "bg-migrated")) == 1 && class == "db.t3.small",
+			"external name " + name + ", status instanceClass " + class + "; instances " + strings.Join(instancesNamed(t, "bg-migrated"), ", ")
 	})
-	in := waitReadySynced(t, "bg-migrated")
-	if c := aws.ToString(in.Status.AtProvider.InstanceClass); c != "db.t3.small" {
-		t.Errorf("status instanceClass: want db.t3.small, got %q", c)
-	}
+	waitReadySynced(t, "bg-migrated")
 }

@@ -263,6 +263,10 @@ func (e *external) followResourceID(ctx context.Context, cr *v1beta3.Instance, c
 	if len(out.DBInstances) == 0 || out.DBInstances[0].DbiResourceId == nil {
 		return errors.New(errNewResourceID)
 	}
+	// This reconcile observed the database by its old resource ID, which
+	// is now the old DB instance's: the status this reconcile writes is the
+	// new one's.
+	cr.Status.AtProvider = rdsinstance.Observation(out.DBInstances[0], cr.Spec.ForProvider)
 	return errors.Wrap(e.annotate(ctx, cr, meta.AnnotationKeyExternalName, aws.ToString(out.DBInstances[0].DbiResourceId)), errNewResourceID)
 }
 

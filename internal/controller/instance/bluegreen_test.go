@@ -181,6 +181,9 @@ func TestBlueGreenSteps(t *testing.T) {
 			if tc.wantName != "" && meta.GetExternalName(cr) != tc.wantName {
 				t.Errorf("%s\nexternal name: want %q, got %q", tc.reason, tc.wantName, meta.GetExternalName(cr))
 			}
+			if tc.wantName != "" && aws.ToString(cr.Status.AtProvider.ResourceID) != tc.wantName {
+				t.Errorf("%s\nstatus: want the new DB instance's (%s), got %q", tc.reason, tc.wantName, aws.ToString(cr.Status.AtProvider.ResourceID))
+			}
 			if f.deleteIn != nil && (aws.ToString(f.deleteIn.DBInstanceIdentifier) != "db-old1" || aws.ToString(f.deleteIn.FinalDBSnapshotIdentifier) == "") {
 				t.Errorf("%s\nDeleteDBInstance: want db-old1 with a final snapshot, got %s (snapshot %q)", tc.reason, aws.ToString(f.deleteIn.DBInstanceIdentifier), aws.ToString(f.deleteIn.FinalDBSnapshotIdentifier))
 			}
