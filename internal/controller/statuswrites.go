@@ -57,7 +57,13 @@ func (w *statusWriter) unchanged(ctx context.Context, obj client.Object) bool {
 	if _, ok := obj.(resource.Managed); !ok || obj.GetResourceVersion() == "" {
 		return false
 	}
-	cached, ok := obj.DeepCopyObject().(client.Object)
+	// An empty object of the same type to read into: the cache copies the
+	// object it holds into it, so copying obj first would be wasted.
+	t := reflect.TypeOf(obj)
+	if t.Kind() != reflect.Pointer {
+		return false
+	}
+	cached, ok := reflect.New(t.Elem()).Interface().(client.Object)
 	if !ok {
 		return false
 	}

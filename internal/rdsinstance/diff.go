@@ -1,6 +1,7 @@
 package rdsinstance
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -463,12 +464,7 @@ func (d *differ) replication(p v1beta3.InstanceParameters) {
 // sameSource reports whether two names of a source DB instance, each an
 // identifier or an ARN (a source in another region), name the same one.
 func sameSource(a, b string) bool {
-	id := func(s string) string {
-		if i := strings.LastIndex(s, ":db:"); i >= 0 {
-			return s[i+len(":db:"):]
-		}
-		return s
-	}
+	id := func(s string) string { return cmp.Or(IdentifierOfARN(s), s) }
 	return strings.EqualFold(a, b) || ((strings.HasPrefix(a, "arn:") != strings.HasPrefix(b, "arn:")) && strings.EqualFold(id(a), id(b)))
 }
 

@@ -96,15 +96,7 @@ func BenchmarkFleet(b *testing.B) {
 	n := fleetSize(b)
 	version := benchVersion(b)
 	ctx := context.Background()
-	env, err := harness.Start(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(env.Stop)
-	bed := env.Bed(b)
-	bed.Throttle(b, true, burst, rate)
-
-	bin := env.BuildProvider(b)
+	env, bed, bin := startBed(b)
 	if err := env.CreateCredentialsSecret(ctx); err != nil {
 		b.Fatal(err)
 	}
@@ -256,6 +248,20 @@ func BenchmarkFleet(b *testing.B) {
 	)
 
 	report(b, fmt.Sprintf("Fleet of %d Instances written in %s", n, version), results)
+}
+
+// startBed starts a control plane and the test bed with AWS's throttling
+// on, and builds the provider binary.
+func startBed(b *testing.B) (*harness.Env, *harness.Bed, string) {
+	b.Helper()
+	env, err := harness.Start(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(env.Stop)
+	bed := env.Bed(b)
+	bed.Throttle(b, true, burst, rate)
+	return env, bed, env.BuildProvider(b)
 }
 
 // startProvider runs the binary as users run it: default flags but the

@@ -48,14 +48,7 @@ func BenchmarkTenants(b *testing.B) {
 	tenants, perTenant := tenancy(b)
 	n := tenants * perTenant
 	ctx := context.Background()
-	env, err := harness.Start(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(env.Stop)
-	bed := env.Bed(b)
-	bed.Throttle(b, true, burst, rate)
-	bin := env.BuildProvider(b)
+	env, _, bin := startBed(b)
 
 	namespaces := make([]string, tenants)
 	for i := range namespaces {

@@ -107,15 +107,50 @@ func (e *external) observeBlueGreen(ctx context.Context, cr *v1beta3.Instance, d
 	if id == "" {
 		return nil, nil
 	}
+	d, err := e.describeDeployment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		return nil, errors.Wrap(e.annotate(ctx, cr, AnnotationBlueGreenDeployment, ""), errPersistBlueGreen)
+	}
+	return &blueGreen{deployment: *d, step: nextBlueGreenStep(aws.ToString(d.Status), drift.BlueGreen != nil)}, nil
+}
+
+// describeDeployment describes a Blue/Green deployment, nil when it no
+// longer exists.
+func (e *external) describeDeployment(ctx context.Context, id string) (*types.BlueGreenDeployment, error) {
 	out, err := e.rds.DescribeBlueGreenDeployments(ctx, &rds.DescribeBlueGreenDeploymentsInput{BlueGreenDeploymentIdentifier: aws.String(id)})
 	if isBlueGreenNotFound(err) || (err == nil && len(out.BlueGreenDeployments) == 0) {
-		return nil, errors.Wrap(e.annotate(ctx, cr, AnnotationBlueGreenDeployment, ""), errPersistBlueGreen)
+		return nil, nil
 	}
 	if err != nil {
 		return nil, errors.Wrap(err, errDescribeBlueGreen)
 	}
-	d := out.BlueGreenDeployments[0]
-	return &blueGreen{deployment: d, step: nextBlueGreenStep(aws.ToString(d.Status), drift.BlueGreen != nil)}, nil
+	return &out.BlueGreenDeployments[0], nil
+}
+
+// keepsOldInstance says whether the Instance asks to keep the DB instance
+// a switchover leaves behind.
+func keepsOldInstance(cr *v1beta3.Instance) bool {
+	return cr.GetAnnotations()[AnnotationKeepBlueGreenSource] == "true"
+}
+
+// endDeployment deletes a deployment and forgets it. Before the switchover
+// its green DB instance goes with it; after, the old DB instance it left
+// behind is recorded to be retired (unless the Instance keeps it), and
+// RDS takes no DeleteTarget.
+func (e *external) endDeployment(ctx context.Context, cr *v1beta3.Instance, d types.BlueGreenDeployment) error {
+	completed := aws.ToString(d.Status) == rdsinstance.BlueGreenSwitchoverCompleted
+	if old := rdsinstance.IdentifierOfARN(aws.ToString(d.Source)); completed && old != "" && !keepsOldInstance(cr) {
+		if err := e.annotate(ctx, cr, AnnotationBlueGreenRetired, old); err != nil {
+			return errors.Wrap(err, errPersistBlueGreen)
+		}
+	}
+	if _, err := e.rds.DeleteBlueGreenDeployment(ctx, &rds.DeleteBlueGreenDeploymentInput{BlueGreenDeploymentIdentifier: d.BlueGreenDeploymentIdentifier, DeleteTarget: deleteTarget(!completed)}); err != nil && !isBlueGreenNotFound(err) {
+		return errors.Wrap(err, errDeleteBlueGreen)
+	}
+	return errors.Wrap(e.annotate(ctx, cr, AnnotationBlueGreenDeployment, ""), errPersistBlueGreen)
 }
 
 // reportBlueGreen sets the BlueGreenDeployment condition from the step,
@@ -198,10 +233,7 @@ func (e *external) advanceBlueGreen(ctx context.Context, cr *v1beta3.Instance, b
 	case bgAbandon:
 		defer e.blueGreenOver(cr)
 		e.record.Event(cr, event.Normal(reasonBlueGreen, fmt.Sprintf("Deleting Blue/Green deployment %s and its green DB instance %s: the spec no longer asks for its change", aws.ToString(id), rdsinstance.IdentifierOfARN(aws.ToString(d.Target)))))
-		if _, err := e.rds.DeleteBlueGreenDeployment(ctx, &rds.DeleteBlueGreenDeploymentInput{BlueGreenDeploymentIdentifier: id, DeleteTarget: aws.Bool(true)}); err != nil && !isBlueGreenNotFound(err) {
-			return errors.Wrap(err, errDeleteBlueGreen)
-		}
-		return errors.Wrap(e.annotate(ctx, cr, AnnotationBlueGreenDeployment, ""), errPersistBlueGreen)
+		return e.endDeployment(ctx, cr, d)
 	case bgFinish:
 		defer e.blueGreenOver(cr)
 		return e.finishBlueGreen(ctx, cr, d)
@@ -228,22 +260,14 @@ func (e *external) finishBlueGreen(ctx context.Context, cr *v1beta3.Instance, d 
 	if err := e.followResourceID(ctx, cr, current); err != nil {
 		return err
 	}
-	if old != "" && cr.GetAnnotations()[AnnotationKeepBlueGreenSource] != "true" {
-		if err := e.annotate(ctx, cr, AnnotationBlueGreenRetired, old); err != nil {
-			return errors.Wrap(err, errPersistBlueGreen)
-		}
-	}
-	if _, err := e.rds.DeleteBlueGreenDeployment(ctx, &rds.DeleteBlueGreenDeploymentInput{BlueGreenDeploymentIdentifier: d.BlueGreenDeploymentIdentifier}); err != nil && !isBlueGreenNotFound(err) {
-		return errors.Wrap(err, errDeleteBlueGreen)
+	if err := e.endDeployment(ctx, cr, d); err != nil {
+		return err
 	}
 	msg := fmt.Sprintf("Blue/Green deployment %s switched over and deleted: %s serves with the new settings", aws.ToString(d.BlueGreenDeploymentIdentifier), current)
-	if cr.GetAnnotations()[AnnotationKeepBlueGreenSource] == "true" {
+	if keepsOldInstance(cr) {
 		msg += fmt.Sprintf("; the old DB instance %s is kept (%s), and billed until you delete it", old, AnnotationKeepBlueGreenSource)
 	}
 	e.record.Event(cr, event.Normal(reasonBlueGreen, msg))
-	if err := e.annotate(ctx, cr, AnnotationBlueGreenDeployment, ""); err != nil {
-		return errors.Wrap(err, errPersistBlueGreen)
-	}
 	return e.retire(ctx, cr)
 }
 
@@ -310,25 +334,17 @@ func (e *external) retire(ctx context.Context, cr *v1beta3.Instance) error {
 // being deleted), and the DB instance a switchover left behind.
 func (e *external) dropBlueGreen(ctx context.Context, cr *v1beta3.Instance) error {
 	if id := cr.GetAnnotations()[AnnotationBlueGreenDeployment]; id != "" {
-		out, err := e.rds.DescribeBlueGreenDeployments(ctx, &rds.DescribeBlueGreenDeploymentsInput{BlueGreenDeploymentIdentifier: aws.String(id)})
-		if err != nil && !isBlueGreenNotFound(err) {
-			return errors.Wrap(err, errDescribeBlueGreen)
+		d, err := e.describeDeployment(ctx, id)
+		switch {
+		case err != nil:
+			return err
+		case d != nil:
+			err = e.endDeployment(ctx, cr, *d)
+		default:
+			err = errors.Wrap(e.annotate(ctx, cr, AnnotationBlueGreenDeployment, ""), errPersistBlueGreen)
 		}
-		if err == nil && len(out.BlueGreenDeployments) > 0 {
-			d := out.BlueGreenDeployments[0]
-			completed := aws.ToString(d.Status) == rdsinstance.BlueGreenSwitchoverCompleted
-			if completed && cr.GetAnnotations()[AnnotationKeepBlueGreenSource] != "true" {
-				if err := e.annotate(ctx, cr, AnnotationBlueGreenRetired, rdsinstance.IdentifierOfARN(aws.ToString(d.Source))); err != nil {
-					return errors.Wrap(err, errPersistBlueGreen)
-				}
-			}
-			// RDS takes DeleteTarget only before the switchover.
-			if _, err := e.rds.DeleteBlueGreenDeployment(ctx, &rds.DeleteBlueGreenDeploymentInput{BlueGreenDeploymentIdentifier: d.BlueGreenDeploymentIdentifier, DeleteTarget: deleteTarget(!completed)}); err != nil && !isBlueGreenNotFound(err) {
-				return errors.Wrap(err, errDeleteBlueGreen)
-			}
-		}
-		if err := e.annotate(ctx, cr, AnnotationBlueGreenDeployment, ""); err != nil {
-			return errors.Wrap(err, errPersistBlueGreen)
+		if err != nil {
+			return err
 		}
 	}
 	return e.retire(ctx, cr)

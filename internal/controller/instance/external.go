@@ -270,7 +270,7 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		return managed.ExternalObservation{ResourceExists: false}, fresh, nil
 	}
 	db := *found
-	if err := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB instance", id, ownerTags(db), known(cr, db)); err != nil {
+	if err := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB instance", id, managedkit.TagMap(db.TagList), known(cr, db)); err != nil {
 		if meta.WasDeleted(cr) {
 			// Never delete another object's database, nor one this
 			// Instance may not adopt.

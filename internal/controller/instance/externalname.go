@@ -74,14 +74,8 @@ func notOurs(cr *v1beta3.Instance, db types.DBInstance, k managedkit.Kind) bool 
 	if cr.GetAnnotations()[AnnotationNewInstance] != "true" || known(cr, db) {
 		return false
 	}
-	tags := ownerTags(db)
+	tags := managedkit.TagMap(db.TagList)
 	return tags[resource.ExternalResourceTagKeyKind] != k.TagValue() || tags[resource.ExternalResourceTagKeyName] != cr.GetName() || tags[resource.ExternalResourceTagKeyNamespace] != cr.GetNamespace()
-}
-
-// ownerTags returns a DB instance's tags, as the ownership checks read
-// them.
-func ownerTags(db types.DBInstance) map[string]string {
-	return managedkit.TagMap(db.TagList)
 }
 
 func defaultIdentifier(cr *v1beta3.Instance) (string, error) {

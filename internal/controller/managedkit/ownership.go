@@ -20,10 +20,9 @@ const (
 // neither take another namespace's (or the platform's) resource, nor adopt
 // a resource no Crossplane object owns unless the platform allows it.
 type Ownership struct {
-	// MayAdoptUntagged is whether the object may adopt a resource that
-	// carries no crossplane-kind tag: always for a cluster-scoped object
-	// (the platform's), for a namespaced one only in the namespaces the
-	// platform names.
+	// MayAdoptUntagged is whether a namespaced object may adopt a resource
+	// that carries no crossplane-kind tag: only in the namespaces the
+	// platform names. A cluster-scoped object (the platform's) always may.
 	MayAdoptUntagged bool
 }
 
@@ -31,7 +30,7 @@ type Ownership struct {
 // ("" for a cluster-scoped one), given the namespaces the platform lets
 // adopt untagged resources.
 func OwnershipFor(namespace string, adopting []string) Ownership {
-	return Ownership{MayAdoptUntagged: namespace == "" || slices.Contains(adopting, namespace)}
+	return Ownership{MayAdoptUntagged: slices.Contains(adopting, namespace)}
 }
 
 // Refusal says why the managed resource (of kind k, named by its scope's

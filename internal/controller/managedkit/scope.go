@@ -48,12 +48,6 @@ type Scope struct {
 	Ownership Ownership
 }
 
-// Refusal says why the resource may not act on an external resource with
-// these tags (Ownership.Refusal), or nil.
-func (s Scope) Refusal(what, name string, tags map[string]string, known bool) error {
-	return s.Ownership.Refusal(s.Kind, s.Object.Namespace, what, name, tags, known)
-}
-
 // Annotate persists an annotation of the managed resource, for what an
 // Update must record, and sets it on the object the external client holds
 // (the resource itself, or its cluster form), so that what follows in the

@@ -186,30 +186,21 @@ func TestCreateAndDelete(t *testing.T) {
 		wantErr      string
 	}{
 		"CreateSetsTheParametersAtOnce": {
-			reason: "A new group gets the spec's parameters in the same reconcile, not a poll later.",
-			do: func(e *external, cr *v1beta1.ParameterGroup) error {
-				_, err := e.Create(context.Background(), cr)
-				return err
-			},
+			reason:       "A new group gets the spec's parameters in the same reconcile, not a poll later.",
+			do:           create,
 			f:            &fakeRDS{},
 			wantCalls:    []string{"CreateDBParameterGroup", "ModifyDBParameterGroup"},
 			wantModified: []string{"log_connections=1"},
 		},
 		"CreateOfOneThatExists": {
-			reason: "A group that already exists is taken up by the next observation; nothing is modified blind.",
-			do: func(e *external, cr *v1beta1.ParameterGroup) error {
-				_, err := e.Create(context.Background(), cr)
-				return err
-			},
+			reason:    "A group that already exists is taken up by the next observation; nothing is modified blind.",
+			do:        create,
 			f:         &fakeRDS{createErr: &smithy.GenericAPIError{Code: "DBParameterGroupAlreadyExists"}},
 			wantCalls: []string{"CreateDBParameterGroup"},
 		},
 		"DeleteOfOneInUse": {
-			reason: "AWS refuses to delete a group a DB instance uses: the error says so.",
-			do: func(e *external, cr *v1beta1.ParameterGroup) error {
-				_, err := e.Delete(context.Background(), cr)
-				return err
-			},
+			reason:    "AWS refuses to delete a group a DB instance uses: the error says so.",
+			do:        remove,
 			f:         &fakeRDS{deleteErr: &smithy.GenericAPIError{Code: "InvalidDBParameterGroupState", Message: "in use"}},
 			wantCalls: []string{"DeleteDBParameterGroup"},
 			wantErr:   `DB parameter group "pg16-tuned"`,
@@ -258,4 +249,15 @@ func TestAnotherNamespacesGroupIsLeftAlone(t *testing.T) {
 	if len(f.Calls) != 0 {
 		t.Errorf("calls: want none, got %v", f.Calls)
 	}
+}
+
+// create and remove are the calls a case makes.
+func create(e *external, cr *v1beta1.ParameterGroup) error {
+	_, err := e.Create(context.Background(), cr)
+	return err
+}
+
+func remove(e *external, cr *v1beta1.ParameterGroup) error {
+	_, err := e.Delete(context.Background(), cr)
+	return err
 }

@@ -189,20 +189,14 @@ func TestCreateAndDelete(t *testing.T) {
 		wantErr   string
 	}{
 		"CreateOfOneThatExists": {
-			reason: "A group made by an earlier attempt whose answer was lost is not an error: the next observation takes it.",
-			do: func(e *external, cr *v1beta1.SubnetGroup) error {
-				_, err := e.Create(context.Background(), cr)
-				return err
-			},
+			reason:    "A group made by an earlier attempt whose answer was lost is not an error: the next observation takes it.",
+			do:        create,
 			f:         &fakeRDS{createErr: &smithy.GenericAPIError{Code: "DBSubnetGroupAlreadyExists"}},
 			wantCalls: []string{"CreateDBSubnetGroup"},
 		},
 		"CreateWithForgedTags": {
 			reason: "A spec that sets the ownership tags to another object's is refused before any call.",
-			do: func(e *external, cr *v1beta1.SubnetGroup) error {
-				_, err := e.Create(context.Background(), cr)
-				return err
-			},
+			do:     create,
 			cr: func(cr *v1beta1.SubnetGroup) {
 				cr.Spec.ForProvider.Tags = map[string]*string{"crossplane-name": aws.String("theirs")}
 			},
@@ -210,20 +204,14 @@ func TestCreateAndDelete(t *testing.T) {
 			wantErr: "only the provider sets them",
 		},
 		"DeleteOfOneGone": {
-			reason: "A group already gone is deleted.",
-			do: func(e *external, cr *v1beta1.SubnetGroup) error {
-				_, err := e.Delete(context.Background(), cr)
-				return err
-			},
+			reason:    "A group already gone is deleted.",
+			do:        remove,
 			f:         &fakeRDS{deleteErr: &types.DBSubnetGroupNotFoundFault{Message: aws.String("gone")}},
 			wantCalls: []string{"DeleteDBSubnetGroup"},
 		},
 		"DeleteOfOneInUse": {
 			reason: "AWS refuses to delete a group a DB instance uses: the error names the instances.",
-			do: func(e *external, cr *v1beta1.SubnetGroup) error {
-				_, err := e.Delete(context.Background(), cr)
-				return err
-			},
+			do:     remove,
 			f: &fakeRDS{deleteErr: inUse, Shared: &managedkittest.Shared{Instances: []types.DBInstance{
 				{DBInstanceIdentifier: aws.String("orders"), DBSubnetGroup: &types.DBSubnetGroup{DBSubnetGroupName: aws.String("db-subnets")}},
 				{DBInstanceIdentifier: aws.String("elsewhere"), DBSubnetGroup: &types.DBSubnetGroup{DBSubnetGroupName: aws.String("other")}},
@@ -252,4 +240,15 @@ func TestCreateAndDelete(t *testing.T) {
 			}
 		})
 	}
+}
+
+// create and remove are the calls a case makes.
+func create(e *external, cr *v1beta1.SubnetGroup) error {
+	_, err := e.Create(context.Background(), cr)
+	return err
+}
+
+func remove(e *external, cr *v1beta1.SubnetGroup) error {
+	_, err := e.Delete(context.Background(), cr)
+	return err
 }
