@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,13 +53,24 @@ type Backend struct {
 	stop func()
 }
 
-// Log returns what the backend printed, to show when a test fails.
+// Log returns what the backend printed, to show when a test fails, without
+// the access log's lines for answered requests: thousands of them would
+// bury the tracebacks and the test output above them.
 func (b *Backend) Log() string {
 	if b.log == nil {
 		return ""
 	}
-	return b.log.String()
+	var out strings.Builder
+	for _, line := range strings.SplitAfter(b.log.String(), "\n") {
+		if !answeredRequest.MatchString(line) {
+			out.WriteString(line)
+		}
+	}
+	return out.String()
 }
+
+// answeredRequest is an access-log line of a request answered 2xx or 3xx.
+var answeredRequest = regexp.MustCompile(`" [23]\d\d -\s*$`)
 
 // Stop stops a backend the harness started.
 func (b *Backend) Stop() {
