@@ -40,8 +40,9 @@ help: ## List the targets.
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z0-9_.-]+:.*##/ {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
 
 .PHONY: build
-build: ## Build the provider binary into bin/provider.
+build: ## Build the provider binary into bin/provider and the kubectl plugin into bin/kubectl-rds.
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o bin/provider ./cmd/provider
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o bin/kubectl-rds ./cmd/kubectl-rds
 
 .PHONY: demo
 demo: build $(MOTO_READY) ## The main job: run the provider on a local control plane and AWS emulator and create the example database (DEMO_ONCE=1 exits when it is ready).

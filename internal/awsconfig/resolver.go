@@ -80,6 +80,7 @@ type Session struct {
 	endpoints map[string]string // service ID -> URL
 	signing   signingOverride   // applies where an endpoint is overridden
 	budget    *budget           // RDS's request budget of the account and region
+	readOnly  bool              // RDS calls that write are refused (ReadOnly)
 }
 
 // signingOverride replaces the SigV4 signing name and region the SDK derives
@@ -109,14 +110,20 @@ func (s Session) endpointFor(service string) *string {
 
 // RDS returns an RDS API client.
 func (s Session) RDS() *rds.Client {
-	return rds.NewFromConfig(s.Config, func(o *rds.Options) {
-		if o.BaseEndpoint = s.endpointFor(ServiceRDS); o.BaseEndpoint != nil {
-			withSigning(s.signing, o, rds.WithSigV4SigningName, rds.WithSigV4SigningRegion)
-		}
-		if s.budget != nil {
-			o.APIOptions = append(o.APIOptions, s.budget.paced)
-		}
-	})
+	return rds.NewFromConfig(s.Config, s.rdsOptions)
+}
+
+// rdsOptions are the Session's endpoint, signing and pacing of RDS calls.
+func (s Session) rdsOptions(o *rds.Options) {
+	if o.BaseEndpoint = s.endpointFor(ServiceRDS); o.BaseEndpoint != nil {
+		withSigning(s.signing, o, rds.WithSigV4SigningName, rds.WithSigV4SigningRegion)
+	}
+	if s.budget != nil {
+		o.APIOptions = append(o.APIOptions, s.budget.paced)
+	}
+	if s.readOnly {
+		o.APIOptions = append(o.APIOptions, refuseWrites)
+	}
 }
 
 // KMS returns a KMS API client, for the key aliases a spec names.
@@ -170,6 +177,16 @@ type Resolver struct {
 	builds singleflight.Group
 	// attemptTimeout bounds each attempt of every AWS call.
 	attemptTimeout time.Duration
+	// appID names the program in the User-Agent of its AWS calls.
+	appID string
+}
+
+// WithAppID names the program in the User-Agent of the AWS calls of the
+// Sessions the Resolver makes (app/ID), as AWS's CloudTrail then shows
+// it.
+func (r *Resolver) WithAppID(id string) *Resolver {
+	r.appID = id
+	return r
 }
 
 // NewResolver returns a Resolver that reads ProviderConfigs and Secrets with
@@ -458,6 +475,9 @@ func (r *Resolver) loadConfig(ctx context.Context, pc *awsv1beta1.ProviderConfig
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(region),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(r.attemptTimeout)),
+	}
+	if r.appID != "" {
+		opts = append(opts, config.WithAppID(r.appID))
 	}
 	if pc.Spec.SkipMetadataAPICheck {
 		opts = append(opts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))

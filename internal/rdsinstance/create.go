@@ -361,3 +361,23 @@ func CreationSource(p v1beta3.InstanceParameters) string {
 	}
 	return "nothing"
 }
+
+// CreateRequest returns the input of the call that creates the DB instance
+// of a spec by a method: a *rds.CreateDBInstanceInput, or the input of the
+// restore, replica or import call. The controller sends it; the plan
+// command shows it.
+func CreateRequest(m CreationMethod, id string, p v1beta3.InstanceParameters, c Credentials, tags []types.Tag) (any, error) {
+	switch m {
+	case CreateEmpty:
+		return CreateInput(id, p, c, tags), nil
+	case CreateFromSnapshot:
+		return RestoreFromSnapshotInput(id, p, tags), nil
+	case CreateFromPointInTime:
+		return RestoreToPointInTimeInput(id, p, tags)
+	case CreateReadReplica:
+		return ReadReplicaInput(id, p, tags), nil
+	case CreateFromS3:
+		return S3ImportInput(id, p, c, tags), nil
+	}
+	return nil, errors.Errorf("unknown creation method %q", m)
+}

@@ -45,7 +45,8 @@ func run(m *testing.M) int {
 	}
 	// The platform's grants the tenancy catalogue runs against.
 	if err := env.StartProvider(harness.ProviderOptions{PollInterval: pollInterval,
-		IdentityNamespaces: []string{grantedNS}, IdentityEndpoints: []string{env.Backend.Endpoint}}); err != nil {
+		IdentityNamespaces: []string{grantedNS}, IdentityEndpoints: []string{env.Backend.Endpoint},
+		AdoptingNamespaces: []string{importNamespace}}); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: cannot start the provider:", err)
 		return 1
 	}

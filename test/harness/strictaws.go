@@ -186,3 +186,17 @@ func (b *Bed) call(t testing.TB, path string, body map[string]any) map[string]an
 	}
 	return m
 }
+
+// CallsOf returns the RDS actions (moto's names: describe_db_instances,
+// modify_db_instance, ...) a program sent, by the application ID its
+// User-Agent carries (app/ID).
+func (b *Bed) CallsOf(t testing.TB, appID string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	calls, _ := b.call(t, "calls", map[string]any{"app": appID})["calls"].(map[string]any)
+	for k, v := range calls {
+		n, _ := v.(float64)
+		out[k] = int(n)
+	}
+	return out
+}

@@ -25,6 +25,7 @@ import inspect
 import json
 import os
 import random
+import re
 import string
 import sys
 import threading
@@ -872,11 +873,26 @@ def _take_token(account: str, region: str) -> bool:
     return True
 
 
+# Actions by the program that sent them, as its User-Agent names it
+# ("app/NAME", the SDKs' application ID), so that a test can tell what a
+# command called from what the provider did. A record, not a rule.
+CALLS_BY_APP: dict[str, dict[str, int]] = {}
+_APP_ID = re.compile(r"\bapp/([\w.-]+)")
+
+
+def _record_app(headers: Any, name: str) -> None:
+    match = _APP_ID.search(headers.get("User-Agent", "") if headers else "")
+    if match:
+        calls = CALLS_BY_APP.setdefault(match.group(1), {})
+        calls[name] = calls.get(name, 0) + 1
+
+
 def _wrap(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
     rule = RULES.get(name)
 
     def action(self: Any) -> Any:
         with LOCK:
+            _record_app(getattr(self, "headers", None), name)
             if THROTTLE["enabled"] and not _take_token(self.current_account, self.region):
                 raise Refused("Throttling", "Rate exceeded")
             for db in list(self.backend.databases.values()):
@@ -1038,7 +1054,13 @@ def control_partition_credentials(body: dict[str, Any]) -> Any:
     return {}
 
 
+def control_calls(body: dict[str, Any]) -> Any:
+    """The RDS actions a program (its User-Agent's app ID) sent."""
+    return {"calls": CALLS_BY_APP.get(body["app"], {})}
+
+
 CONTROLS = {
+    "calls": control_calls,
     "partition-credentials": control_partition_credentials,
     "status": control_status,
     "maintenance": control_maintenance,

@@ -397,50 +397,74 @@ func (e *external) appliedPassword(ctx context.Context, cr *v1beta3.Instance, db
 	return e.passwords.current(ctx, cr, false)
 }
 
+// creation is what creating an Instance's DB instance takes, once the
+// checks made before any call have passed.
+type creation struct {
+	method rdsinstance.CreationMethod
+	params v1beta3.InstanceParameters
+	tags   []types.Tag
+}
+
+// prepareCreate makes the checks the controller makes before it creates a
+// DB instance, and returns what the create call is made of. The plan
+// command makes the same checks through Preview.
+func (e *external) prepareCreate(cr *v1beta3.Instance) (creation, error) {
+	id := meta.GetExternalName(cr)
+	if resourceID.MatchString(id) {
+		// A migrated object whose database is gone, or in another account
+		// or region: creating one named after the old resource ID would
+		// give the application a new, empty database.
+		return creation{}, errors.Errorf(errResourceIDNotFound, id)
+	}
+	p, err := rdsinstance.CreateParameters(cr.Spec)
+	if err != nil {
+		return creation{}, errors.Wrap(err, errCreateParameters)
+	}
+	if unresolved := rdsinstance.UnresolvedReferences(p); len(unresolved) > 0 {
+		return creation{}, errors.Errorf(errUnresolvedReferences, strings.Join(unresolved, ", "))
+	}
+	method, err := rdsinstance.MethodFor(p)
+	if err != nil {
+		return creation{}, err
+	}
+	if problems := rdsinstance.Validate(p, method); len(problems) > 0 {
+		return creation{}, errors.New(errInvalidSpec + strings.Join(problems, "; "))
+	}
+	if err := managedkit.OwnerTagsRefusal(cr, e.kind, cr.Spec.ForProvider.Tags); err != nil {
+		return creation{}, err
+	}
+	return creation{method: method, params: p, tags: rdstags.TagList(e.desiredTags(cr))}, nil
+}
+
+// credentials are the master user and password a creation sends: none for
+// a method that takes them from its source.
+func (c creation) credentials(pw masterPassword) rdsinstance.Credentials {
+	if c.method.InheritsCredentials() {
+		return rdsinstance.Credentials{}
+	}
+	creds := rdsinstance.Credentials{Username: aws.ToString(c.params.Username), Password: pw.value}
+	if creds.Username == "" {
+		creds.Username = rdsinstance.DefaultUsername(aws.ToString(c.params.Engine))
+	}
+	return creds
+}
+
 func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalCreation, error) {
 	id := meta.GetExternalName(cr)
 	// Whatever the outcome, the next observation must come from a call
 	// made after this attempt: a create that timed out may have worked.
 	defer e.instances.Changed(id)
-	if resourceID.MatchString(id) {
-		// A migrated object whose database is gone, or in another account
-		// or region: creating one named after the old resource ID would
-		// give the application a new, empty database.
-		return managed.ExternalCreation{}, errors.Errorf(errResourceIDNotFound, id)
-	}
-	p, err := rdsinstance.CreateParameters(cr.Spec)
-	if err != nil {
-		return managed.ExternalCreation{}, errors.Wrap(err, errCreateParameters)
-	}
-	if unresolved := rdsinstance.UnresolvedReferences(p); len(unresolved) > 0 {
-		return managed.ExternalCreation{}, errors.Errorf(errUnresolvedReferences, strings.Join(unresolved, ", "))
-	}
-	method, err := rdsinstance.MethodFor(p)
+	c, err := e.prepareCreate(cr)
 	if err != nil {
 		return managed.ExternalCreation{}, err
 	}
-	if problems := rdsinstance.Validate(p, method); len(problems) > 0 {
-		return managed.ExternalCreation{}, errors.New(errInvalidSpec + strings.Join(problems, "; "))
-	}
-	if err := managedkit.OwnerTagsRefusal(cr, e.kind, cr.Spec.ForProvider.Tags); err != nil {
-		return managed.ExternalCreation{}, err
-	}
-	tags := rdstags.TagList(e.desiredTags(cr))
-
 	var pw masterPassword
-	if method != rdsinstance.CreateReadReplica {
+	if c.method != rdsinstance.CreateReadReplica {
 		if pw, err = e.passwords.current(ctx, cr, true); err != nil {
 			return managed.ExternalCreation{}, err
 		}
 	}
-	creds := rdsinstance.Credentials{}
-	if !method.InheritsCredentials() {
-		creds = rdsinstance.Credentials{Username: aws.ToString(p.Username), Password: pw.value}
-		if creds.Username == "" {
-			creds.Username = rdsinstance.DefaultUsername(aws.ToString(p.Engine))
-		}
-	}
-
+	creds := c.credentials(pw)
 	if creds.Password != "" {
 		// Recorded before the call, and persisted at once: a create whose
 		// answer is lost (a connection reset, a timeout, the provider
@@ -451,7 +475,7 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		if err := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); err != nil {
 			return managed.ExternalCreation{}, errors.Wrap(err, errPersistAnnotation)
 		}
-	} else if method.Restores() && pw.known() {
+	} else if c.method.Restores() && pw.known() {
 		// AWS's restore calls take no master password: the restored DB
 		// instance keeps its source's. Recorded so, the Secret's password
 		// is set once the instance accepts changes, and published only
@@ -460,32 +484,40 @@ func (e *external) Create(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 			return managed.ExternalCreation{}, errors.Wrap(err, errPersistAnnotation)
 		}
 	}
-	if err := e.annotate(ctx, cr, AnnotationCreatedFrom, rdsinstance.CreationSource(p)); err != nil {
+	if err := e.annotate(ctx, cr, AnnotationCreatedFrom, rdsinstance.CreationSource(c.params)); err != nil {
 		return managed.ExternalCreation{}, errors.Wrap(err, errPersistCreatedFrom)
 	}
-	switch method {
-	case rdsinstance.CreateEmpty:
-		_, err = e.rds.CreateDBInstance(ctx, rdsinstance.CreateInput(id, p, creds, tags))
-	case rdsinstance.CreateFromSnapshot:
-		_, err = e.rds.RestoreDBInstanceFromDBSnapshot(ctx, rdsinstance.RestoreFromSnapshotInput(id, p, tags))
-	case rdsinstance.CreateFromPointInTime:
-		in, perr := rdsinstance.RestoreToPointInTimeInput(id, p, tags)
-		if perr != nil {
-			return managed.ExternalCreation{}, perr
-		}
-		_, err = e.rds.RestoreDBInstanceToPointInTime(ctx, in)
-	case rdsinstance.CreateReadReplica:
-		_, err = e.rds.CreateDBInstanceReadReplica(ctx, rdsinstance.ReadReplicaInput(id, p, tags))
-	case rdsinstance.CreateFromS3:
-		_, err = e.rds.RestoreDBInstanceFromS3(ctx, rdsinstance.S3ImportInput(id, p, creds, tags))
+	req, err := rdsinstance.CreateRequest(c.method, id, c.params, creds, c.tags)
+	if err != nil {
+		return managed.ExternalCreation{}, err
 	}
 	// An instance that already exists under this identifier was created by
 	// an earlier attempt whose result was not recorded (or is adopted); the
 	// next observation takes it from there, so creation stays idempotent.
-	if err != nil && !isAlreadyExists(err) {
-		return managed.ExternalCreation{}, errors.Wrapf(err, "%s with %s", errCreate, method)
+	if err := e.send(ctx, req); err != nil && !isAlreadyExists(err) {
+		return managed.ExternalCreation{}, errors.Wrapf(err, "%s with %s", errCreate, c.method)
 	}
 	return managed.ExternalCreation{}, nil
+}
+
+// send makes the call of a creation request (rdsinstance.CreateRequest).
+func (e *external) send(ctx context.Context, req any) error {
+	var err error
+	switch in := req.(type) {
+	case *rds.CreateDBInstanceInput:
+		_, err = e.rds.CreateDBInstance(ctx, in)
+	case *rds.RestoreDBInstanceFromDBSnapshotInput:
+		_, err = e.rds.RestoreDBInstanceFromDBSnapshot(ctx, in)
+	case *rds.RestoreDBInstanceToPointInTimeInput:
+		_, err = e.rds.RestoreDBInstanceToPointInTime(ctx, in)
+	case *rds.CreateDBInstanceReadReplicaInput:
+		_, err = e.rds.CreateDBInstanceReadReplica(ctx, in)
+	case *rds.RestoreDBInstanceFromS3Input:
+		_, err = e.rds.RestoreDBInstanceFromS3(ctx, in)
+	default:
+		err = errors.Errorf("no call sends a %T", req)
+	}
+	return err
 }
 
 func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalUpdate, error) {

@@ -33,26 +33,37 @@ const AnnotationNewInstance = "rds.aws.upbound.io/new-instance"
 type identifierInitializer struct{ kube client.Client }
 
 func (i identifierInitializer) Initialize(ctx context.Context, mg resource.Managed) error {
+	set, err := initializeExternalName(mg)
+	if err != nil || !set {
+		return err
+	}
+	return errors.Wrap(i.kube.Update(ctx, mg), errSetExternalName)
+}
+
+// initializeExternalName gives an Instance without an external name its
+// DB instance identifier, marked new when the Instance may create it; it
+// reports whether it set one.
+func initializeExternalName(mg resource.Managed) (bool, error) {
 	if meta.GetExternalName(mg) != "" {
-		return nil
+		return false, nil
 	}
 	// A namespaced Instance is read in cluster form: the same spec.
 	cr, ok := mg.(*v1beta3.Instance)
 	if !ok {
 		cr = &v1beta3.Instance{}
 		if err := managedkit.ToClusterForm(mg, cr); err != nil {
-			return err
+			return false, err
 		}
 	}
 	id, err := defaultIdentifier(cr)
 	if err != nil {
-		return err
+		return false, err
 	}
 	meta.SetExternalName(mg, id)
 	if allows(cr, xpv2.ManagementActionCreate) {
 		meta.AddAnnotations(mg, map[string]string{AnnotationNewInstance: "true"})
 	}
-	return errors.Wrap(i.kube.Update(ctx, mg), errSetExternalName)
+	return true, nil
 }
 
 // known reports whether a DB instance is one the Instance already

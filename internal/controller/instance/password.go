@@ -72,6 +72,13 @@ func (p masterPassword) known() bool { return p.value != "" }
 // master password, which no Secret of the Instance names.
 const restoredPasswordVersion = "source"
 
+// ImportedPasswordVersion is the applied password version `kubectl rds
+// import` writes: the user puts the database's current master password in
+// the Secret the manifest names, so that password is taken as the one AWS
+// has, and none is set. (An adopted Instance without it has the Secret's
+// password set once.)
+const ImportedPasswordVersion = "imported"
+
 // appliedTo reports whether this password is the one last set in AWS for
 // the Instance.
 func (p masterPassword) appliedTo(cr *v1beta3.Instance) bool {
@@ -287,13 +294,15 @@ func (e *external) planPassword(ctx context.Context, cr *v1beta3.Instance, db rd
 	}
 	canUpdate := allows(cr, xpv2.ManagementActionUpdate)
 	applied := pw.appliedTo(cr)
-	if !applied && cr.GetAnnotations()[AnnotationPasswordVersion] == "" && (!canUpdate || !meta.GetExternalCreateSucceeded(cr).IsZero()) {
+	recorded := cr.GetAnnotations()[AnnotationPasswordVersion]
+	if !applied && (recorded == ImportedPasswordVersion || recorded == "" && (!canUpdate || !meta.GetExternalCreateSucceeded(cr).IsZero())) {
 		// Nothing records which password the instance has. The provider
 		// sets none on an instance it only observes, and an instance a
 		// Crossplane provider created (the reference provider, whose
 		// migrated objects carry no record, or this one, whose record was
 		// lost) was created with the password its Secret names: either
-		// way that password is taken as the one it has.
+		// way that password is taken as the one it has. So is the one of
+		// an imported Instance, whose Secret the user filled with it.
 		if err := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); err != nil {
 			return passwordPlan{}, errors.Wrap(err, errPersistAnnotation)
 		}

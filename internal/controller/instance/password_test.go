@@ -47,6 +47,11 @@ func TestPlanPassword(t *testing.T) {
 			pw:     desired, recorded: "fp:new", status: "available",
 			want: passwordPlan{published: newPassword},
 		},
+		"Imported": {
+			reason: "kubectl rds import's record: the Secret holds the database's password, so it is recorded as applied, published, and not set.",
+			pw:     desired, recorded: ImportedPasswordVersion, status: "available",
+			want: passwordPlan{published: newPassword}, wantRecord: "fp:new",
+		},
 		"SecretChanged": {
 			reason: "The Secret changed: set it now, and keep publishing the old one until AWS applied it.",
 			pw:     desired, recorded: "fp:old", status: "available",

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/smithy-go"
+	"k8s.io/apimachinery/pkg/runtime"
 	kubetypes "k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -135,4 +136,63 @@ func InUse(ctx context.Context, api InstancesAPI, what string, refusal error, us
 		return errors.Errorf("%s is in use by a DB instance (%s); AWS deletes it only once no DB instance uses it, so the provider retries with back-off", what, refusal.Error())
 	}
 	return errors.Errorf("%s is in use by DB instance(s) %s; AWS deletes it only once they are deleted or no longer use it, so the provider retries with back-off", what, strings.Join(holders, ", "))
+}
+
+// errReadOnlyKube is what a write through a ReadOnly client returns.
+const errReadOnlyKube = "refused: this command writes nothing to the cluster"
+
+// ReadOnly returns a client that reads through c and refuses every write,
+// for commands that must leave the cluster as it is.
+func ReadOnly(c client.Client) client.Client { return readOnly{Client: c} }
+
+type readOnly struct{ client.Client }
+
+func (readOnly) Create(context.Context, client.Object, ...client.CreateOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnly) Update(context.Context, client.Object, ...client.UpdateOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnly) Patch(context.Context, client.Object, client.Patch, ...client.PatchOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnly) Apply(context.Context, runtime.ApplyConfiguration, ...client.ApplyOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnly) Delete(context.Context, client.Object, ...client.DeleteOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnly) DeleteAllOf(context.Context, client.Object, ...client.DeleteAllOfOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnly) Status() client.SubResourceWriter { return readOnlyStatus{} }
+
+func (readOnly) SubResource(string) client.SubResourceClient { return readOnlyStatus{} }
+
+type readOnlyStatus struct{}
+
+func (readOnlyStatus) Get(context.Context, client.Object, client.Object, ...client.SubResourceGetOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnlyStatus) Create(context.Context, client.Object, client.Object, ...client.SubResourceCreateOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnlyStatus) Update(context.Context, client.Object, ...client.SubResourceUpdateOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnlyStatus) Patch(context.Context, client.Object, client.Patch, ...client.SubResourcePatchOption) error {
+	return errors.New(errReadOnlyKube)
+}
+
+func (readOnlyStatus) Apply(context.Context, runtime.ApplyConfiguration, ...client.SubResourceApplyOption) error {
+	return errors.New(errReadOnlyKube)
 }

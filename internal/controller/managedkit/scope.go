@@ -381,3 +381,17 @@ func SecretsAllowed(mg resource.Managed, allowed []string) error {
 	sort.Strings(refused)
 	return errors.Errorf("cluster-scoped managed resources may use Secrets only in the namespaces %s (the provider's --cluster-scoped-secret-namespaces): %s", strings.Join(allowed, ", "), strings.Join(refused, "; "))
 }
+
+// PreviewScope is the Scope of a managed resource a command previews: the
+// annotations a reconcile would write are set on the object only, and its
+// events are dropped, so that nothing reaches the API server.
+func PreviewScope(k Kind, obj types.NamespacedName, secretsNamespace string, o Ownership) Scope {
+	return Scope{
+		Kind:             k,
+		Object:           obj,
+		Record:           event.NewNopRecorder(),
+		persist:          func(context.Context, string, string) error { return nil },
+		SecretsNamespace: secretsNamespace,
+		Ownership:        o,
+	}
+}

@@ -77,7 +77,7 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 		Cluster: Kind, Namespaced: NamespacedKind,
 		NewView:  func() *v1beta1.ParameterGroup { return &v1beta1.ParameterGroup{} },
 		Region:   func(cr *v1beta1.ParameterGroup) string { return aws.ToString(cr.Spec.ForProvider.Region) },
-		External: newExternal,
+		External: NewExternal,
 	},
 		managed.WithInitializers(managed.NewNameAsExternalName(mgr.GetClient())),
 		managed.WithDeterministicExternalName(true),
@@ -85,8 +85,8 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 	)
 }
 
-// newExternal builds a ParameterGroup's external client for one reconcile.
-func newExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.ParameterGroup] {
+// NewExternal builds a ParameterGroup's external client for one reconcile.
+func NewExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.ParameterGroup] {
 	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind, annotate: scope.Annotate, ownership: scope.Ownership}
 }
 

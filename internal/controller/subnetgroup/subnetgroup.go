@@ -64,7 +64,7 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 		Cluster: Kind, Namespaced: NamespacedKind,
 		NewView:  func() *v1beta1.SubnetGroup { return &v1beta1.SubnetGroup{} },
 		Region:   func(cr *v1beta1.SubnetGroup) string { return aws.ToString(cr.Spec.ForProvider.Region) },
-		External: newExternal,
+		External: NewExternal,
 	},
 		managed.WithInitializers(managed.NewNameAsExternalName(mgr.GetClient())),
 		managed.WithDeterministicExternalName(true),
@@ -72,8 +72,8 @@ func Setup(mgr ctrl.Manager, o managedkit.Options) error {
 	)
 }
 
-// newExternal builds a SubnetGroup's external client for one reconcile.
-func newExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.SubnetGroup] {
+// NewExternal builds a SubnetGroup's external client for one reconcile.
+func NewExternal(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta1.SubnetGroup] {
 	return &external{rds: s.RDS(), record: scope.Record, kind: scope.Kind, ownership: scope.Ownership}
 }
 
