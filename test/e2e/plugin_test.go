@@ -412,3 +412,20 @@ func waitImportedReady(t *testing.T, namespace, name string) {
 		return ready == "True" && synced == "True", "Ready " + ready + ", Synced " + synced + ": " + msg
 	})
 }
+
+// The seed manifest, applied, and then edited to another instance class:
+// the plan warns of the outage before the merge.
+func TestPlanOfTheSeedManifestWarnsOfAClassChange(t *testing.T) {
+	applyFile(t, "examples/instance/production-db.yaml")
+	t.Cleanup(func() { deleteAndWaitGone(t, "production-db") })
+	waitReadySynced(t, "production-db")
+	raw, err := os.ReadFile(filepath.Join(env.Root, "examples/instance/production-db.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(raw), "instanceClass: db.r6g.large", "instanceClass: db.r6g.xlarge", 1)
+	out, errOut, code := kubectlRDS(t, edited, "plan", "--filename=-")
+	if code != 2 || !strings.Contains(out, "instanceClass: db.r6g.large → db.r6g.xlarge") || !strings.Contains(out, "! outage: the DB instance restarts") {
+		t.Errorf("plan of the edited seed manifest: want the class change with its outage warning (exit 2), got %d:\n%s%s", code, out, errOut)
+	}
+}
