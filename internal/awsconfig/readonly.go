@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/middleware"
 
@@ -63,5 +64,10 @@ func AmbientSession(ctx context.Context, appID, profile, region string) (Session
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
 		return Session{}, errors.Wrap(err, errNoAmbientCredentials)
 	}
-	return Session{Config: cfg, ID: "ambient/" + profile + "/" + cfg.Region}, nil
+	s := Session{Config: cfg, ID: "ambient/" + profile + "/" + cfg.Region}
+	if u := aws.ToString(cfg.BaseEndpoint); u != "" {
+		// AWS_ENDPOINT_URL: an emulator, or a VPC endpoint, for every service.
+		s.endpoints = map[string]string{ServiceRDS: u, ServiceKMS: u}
+	}
+	return s, nil
 }

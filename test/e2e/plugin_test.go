@@ -429,3 +429,54 @@ func TestPlanOfTheSeedManifestWarnsOfAClassChange(t *testing.T) {
 		t.Errorf("plan of the edited seed manifest: want the class change with its outage warning (exit 2), got %d:\n%s%s", code, out, errOut)
 	}
 }
+
+// Without a cluster, the plan reads AWS with the environment's credentials
+// and endpoint, as the AWS CLI would, and says what is missing when the
+// environment lacks credentials or the manifest a region.
+func TestPlanWithoutACluster(t *testing.T) {
+	createOutOfBand(t, "plan-ambient", "postgres", "db.t3.micro", "postgres")
+	t.Cleanup(func() { deleteOutOfBand(t, "plan-ambient") })
+	waitAvailable(t, "plan-ambient")
+	bed := env.Bed(t)
+	dir := t.TempDir()
+	t.Setenv("KUBECONFIG", filepath.Join(dir, "no-kubeconfig"))
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_ENDPOINT_URL", env.Backend.Endpoint)
+	t.Setenv("AWS_REGION", "")
+
+	in := newInstance("plan-ambient", providerConfigName)
+	in.SetGroupVersionKind(v1beta3.InstanceGroupVersionKind)
+	meta.SetExternalName(in, "plan-ambient")
+	manifest := manifestOf(t, in)
+	run := func(stdin string) (string, string, int) {
+		var out, errOut bytes.Buffer
+		code := kubectlrds.Main(context.Background(), []string{"plan", "--filename=-"}, strings.NewReader(stdin), &out, &errOut)
+		return out.String(), errOut.String(), code
+	}
+
+	t.Run("NoCredentials", func(t *testing.T) {
+		t.Setenv("AWS_ACCESS_KEY_ID", "")
+		t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+		out, errOut, code := run(manifest)
+		if code != 1 || !strings.Contains(out, "no AWS credentials") {
+			t.Errorf("want exit code 1 saying there are no AWS credentials, got %d:\n%s%s", code, out, errOut)
+		}
+	})
+	t.Setenv("AWS_ACCESS_KEY_ID", env.Backend.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", env.Backend.SecretAccessKey)
+	t.Run("NoRegion", func(t *testing.T) {
+		out, errOut, code := run(strings.Replace(manifest, "region: "+harness.Region, "", 1))
+		if code != 1 || !strings.Contains(out, "no AWS region") {
+			t.Errorf("want exit code 1 saying there is no region, got %d:\n%s%s", code, out, errOut)
+		}
+	})
+	t.Run("EnvironmentCredentials", func(t *testing.T) {
+		out, errOut, code := run(manifest)
+		if code != 2 || !strings.Contains(out, "Instance plan-ambient (rds.aws.upbound.io/v1beta3, stdin#1): adopt") {
+			t.Errorf("want the database found and adopt (exit 2), got %d:\n%s%s", code, out, errOut)
+		}
+	})
+	noMutatingCalls(t, bed)
+}
