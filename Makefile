@@ -63,6 +63,7 @@ xpkg: build ## Build the Crossplane packages without Docker (controller image + 
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) $(ANGRYJET) ## Regenerate deepcopy, managed-resource methods and CRDs (package/crds).
+	go run ./hack/versions
 	go run ./hack/namespaced apis/rds/namespaced/v1beta1/zz_generated.parameters.go
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./apis/...
 	$(ANGRYJET) generate-methodsets --header-file=hack/boilerplate.go.txt ./apis/...

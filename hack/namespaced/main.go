@@ -33,7 +33,12 @@ type source struct {
 var sources = []source{
 	{
 		path: "apis/rds/v1beta3/instance_parameters.go", pkgPath: "github.com/provider-rds/provider-rds/apis/rds/v1beta3", alias: "v1beta3",
-		types: map[string]string{"InstanceParameters": "InstanceParameters", "InstanceInitParameters": "InstanceInitParameters"},
+		types: map[string]string{"InstanceParameters": "InstanceParameters"},
+	},
+	{
+		// Generated from InstanceParameters by hack/versions, which runs first.
+		path: "apis/rds/v1beta3/zz_generated.initparameters.go", pkgPath: "github.com/provider-rds/provider-rds/apis/rds/v1beta3", alias: "v1beta3",
+		types: map[string]string{"InstanceInitParameters": "InstanceInitParameters"},
 	},
 	{
 		path: "apis/rds/groups/v1beta1/subnetgroup_types.go", pkgPath: "github.com/provider-rds/provider-rds/apis/rds/groups/v1beta1", alias: "groupsv1beta1",

@@ -157,6 +157,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.DBSubnetGroupNameRef != nil {
+		in, out := &in.DBSubnetGroupNameRef, &out.DBSubnetGroupNameRef
+		*out = new(v2.Reference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.DBSubnetGroupNameSelector != nil {
+		in, out := &in.DBSubnetGroupNameSelector, &out.DBSubnetGroupNameSelector
+		*out = new(v2.Selector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.DatabaseInsightsMode != nil {
 		in, out := &in.DatabaseInsightsMode, &out.DatabaseInsightsMode
 		*out = new(string)
@@ -274,6 +284,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.KMSKeyIDRef != nil {
+		in, out := &in.KMSKeyIDRef, &out.KMSKeyIDRef
+		*out = new(v2.Reference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.KMSKeyIDSelector != nil {
+		in, out := &in.KMSKeyIDSelector, &out.KMSKeyIDSelector
+		*out = new(v2.Selector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.LicenseModel != nil {
 		in, out := &in.LicenseModel, &out.LicenseModel
 		*out = new(string)
@@ -294,6 +314,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.MasterUserSecretKMSKeyIDRef != nil {
+		in, out := &in.MasterUserSecretKMSKeyIDRef, &out.MasterUserSecretKMSKeyIDRef
+		*out = new(v2.Reference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.MasterUserSecretKMSKeyIDSelector != nil {
+		in, out := &in.MasterUserSecretKMSKeyIDSelector, &out.MasterUserSecretKMSKeyIDSelector
+		*out = new(v2.Selector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.MaxAllocatedStorage != nil {
 		in, out := &in.MaxAllocatedStorage, &out.MaxAllocatedStorage
 		*out = new(float64)
@@ -308,6 +338,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		in, out := &in.MonitoringRoleArn, &out.MonitoringRoleArn
 		*out = new(string)
 		**out = **in
+	}
+	if in.MonitoringRoleArnRef != nil {
+		in, out := &in.MonitoringRoleArnRef, &out.MonitoringRoleArnRef
+		*out = new(v2.Reference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.MonitoringRoleArnSelector != nil {
+		in, out := &in.MonitoringRoleArnSelector, &out.MonitoringRoleArnSelector
+		*out = new(v2.Selector)
+		(*in).DeepCopyInto(*out)
 	}
 	if in.MultiAZ != nil {
 		in, out := &in.MultiAZ, &out.MultiAZ
@@ -339,6 +379,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.ParameterGroupNameRef != nil {
+		in, out := &in.ParameterGroupNameRef, &out.ParameterGroupNameRef
+		*out = new(v2.Reference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.ParameterGroupNameSelector != nil {
+		in, out := &in.ParameterGroupNameSelector, &out.ParameterGroupNameSelector
+		*out = new(v2.Selector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.PasswordSecretRef != nil {
 		in, out := &in.PasswordSecretRef, &out.PasswordSecretRef
 		*out = new(v2.SecretKeySelector)
@@ -364,6 +414,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.PerformanceInsightsKMSKeyIDRef != nil {
+		in, out := &in.PerformanceInsightsKMSKeyIDRef, &out.PerformanceInsightsKMSKeyIDRef
+		*out = new(v2.Reference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.PerformanceInsightsKMSKeyIDSelector != nil {
+		in, out := &in.PerformanceInsightsKMSKeyIDSelector, &out.PerformanceInsightsKMSKeyIDSelector
+		*out = new(v2.Selector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.PerformanceInsightsRetentionPeriod != nil {
 		in, out := &in.PerformanceInsightsRetentionPeriod, &out.PerformanceInsightsRetentionPeriod
 		*out = new(float64)
@@ -388,6 +448,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		in, out := &in.ReplicateSourceDB, &out.ReplicateSourceDB
 		*out = new(string)
 		**out = **in
+	}
+	if in.ReplicateSourceDBRef != nil {
+		in, out := &in.ReplicateSourceDBRef, &out.ReplicateSourceDBRef
+		*out = new(v2.Reference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.ReplicateSourceDBSelector != nil {
+		in, out := &in.ReplicateSourceDBSelector, &out.ReplicateSourceDBSelector
+		*out = new(v2.Selector)
+		(*in).DeepCopyInto(*out)
 	}
 	if in.RestoreToPointInTime != nil {
 		in, out := &in.RestoreToPointInTime, &out.RestoreToPointInTime
@@ -470,87 +540,6 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
-	if in.VPCSecurityGroupIDs != nil {
-		in, out := &in.VPCSecurityGroupIDs, &out.VPCSecurityGroupIDs
-		*out = make([]*string, len(*in))
-		for i := range *in {
-			if (*in)[i] != nil {
-				in, out := &(*in)[i], &(*out)[i]
-				*out = new(string)
-				**out = **in
-			}
-		}
-	}
-	if in.DBSubnetGroupNameRef != nil {
-		in, out := &in.DBSubnetGroupNameRef, &out.DBSubnetGroupNameRef
-		*out = new(v2.Reference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.DBSubnetGroupNameSelector != nil {
-		in, out := &in.DBSubnetGroupNameSelector, &out.DBSubnetGroupNameSelector
-		*out = new(v2.Selector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.KMSKeyIDRef != nil {
-		in, out := &in.KMSKeyIDRef, &out.KMSKeyIDRef
-		*out = new(v2.Reference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.KMSKeyIDSelector != nil {
-		in, out := &in.KMSKeyIDSelector, &out.KMSKeyIDSelector
-		*out = new(v2.Selector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.MasterUserSecretKMSKeyIDRef != nil {
-		in, out := &in.MasterUserSecretKMSKeyIDRef, &out.MasterUserSecretKMSKeyIDRef
-		*out = new(v2.Reference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.MasterUserSecretKMSKeyIDSelector != nil {
-		in, out := &in.MasterUserSecretKMSKeyIDSelector, &out.MasterUserSecretKMSKeyIDSelector
-		*out = new(v2.Selector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.MonitoringRoleArnRef != nil {
-		in, out := &in.MonitoringRoleArnRef, &out.MonitoringRoleArnRef
-		*out = new(v2.Reference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.MonitoringRoleArnSelector != nil {
-		in, out := &in.MonitoringRoleArnSelector, &out.MonitoringRoleArnSelector
-		*out = new(v2.Selector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.ParameterGroupNameRef != nil {
-		in, out := &in.ParameterGroupNameRef, &out.ParameterGroupNameRef
-		*out = new(v2.Reference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.ParameterGroupNameSelector != nil {
-		in, out := &in.ParameterGroupNameSelector, &out.ParameterGroupNameSelector
-		*out = new(v2.Selector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.PerformanceInsightsKMSKeyIDRef != nil {
-		in, out := &in.PerformanceInsightsKMSKeyIDRef, &out.PerformanceInsightsKMSKeyIDRef
-		*out = new(v2.Reference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.PerformanceInsightsKMSKeyIDSelector != nil {
-		in, out := &in.PerformanceInsightsKMSKeyIDSelector, &out.PerformanceInsightsKMSKeyIDSelector
-		*out = new(v2.Selector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.ReplicateSourceDBRef != nil {
-		in, out := &in.ReplicateSourceDBRef, &out.ReplicateSourceDBRef
-		*out = new(v2.Reference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.ReplicateSourceDBSelector != nil {
-		in, out := &in.ReplicateSourceDBSelector, &out.ReplicateSourceDBSelector
-		*out = new(v2.Selector)
-		(*in).DeepCopyInto(*out)
-	}
 	if in.VPCSecurityGroupIDRefs != nil {
 		in, out := &in.VPCSecurityGroupIDRefs, &out.VPCSecurityGroupIDRefs
 		*out = make([]v2.Reference, len(*in))
@@ -562,6 +551,17 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		in, out := &in.VPCSecurityGroupIDSelector, &out.VPCSecurityGroupIDSelector
 		*out = new(v2.Selector)
 		(*in).DeepCopyInto(*out)
+	}
+	if in.VPCSecurityGroupIDs != nil {
+		in, out := &in.VPCSecurityGroupIDs, &out.VPCSecurityGroupIDs
+		*out = make([]*string, len(*in))
+		for i := range *in {
+			if (*in)[i] != nil {
+				in, out := &(*in)[i], &(*out)[i]
+				*out = new(string)
+				**out = **in
+			}
+		}
 	}
 }
 

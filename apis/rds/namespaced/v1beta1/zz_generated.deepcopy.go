@@ -137,6 +137,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.DBSubnetGroupNameRef != nil {
+		in, out := &in.DBSubnetGroupNameRef, &out.DBSubnetGroupNameRef
+		*out = new(v2.NamespacedReference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.DBSubnetGroupNameSelector != nil {
+		in, out := &in.DBSubnetGroupNameSelector, &out.DBSubnetGroupNameSelector
+		*out = new(v2.NamespacedSelector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.DatabaseInsightsMode != nil {
 		in, out := &in.DatabaseInsightsMode, &out.DatabaseInsightsMode
 		*out = new(string)
@@ -254,6 +264,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.KMSKeyIDRef != nil {
+		in, out := &in.KMSKeyIDRef, &out.KMSKeyIDRef
+		*out = new(v2.NamespacedReference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.KMSKeyIDSelector != nil {
+		in, out := &in.KMSKeyIDSelector, &out.KMSKeyIDSelector
+		*out = new(v2.NamespacedSelector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.LicenseModel != nil {
 		in, out := &in.LicenseModel, &out.LicenseModel
 		*out = new(string)
@@ -274,6 +294,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.MasterUserSecretKMSKeyIDRef != nil {
+		in, out := &in.MasterUserSecretKMSKeyIDRef, &out.MasterUserSecretKMSKeyIDRef
+		*out = new(v2.NamespacedReference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.MasterUserSecretKMSKeyIDSelector != nil {
+		in, out := &in.MasterUserSecretKMSKeyIDSelector, &out.MasterUserSecretKMSKeyIDSelector
+		*out = new(v2.NamespacedSelector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.MaxAllocatedStorage != nil {
 		in, out := &in.MaxAllocatedStorage, &out.MaxAllocatedStorage
 		*out = new(float64)
@@ -288,6 +318,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		in, out := &in.MonitoringRoleArn, &out.MonitoringRoleArn
 		*out = new(string)
 		**out = **in
+	}
+	if in.MonitoringRoleArnRef != nil {
+		in, out := &in.MonitoringRoleArnRef, &out.MonitoringRoleArnRef
+		*out = new(v2.NamespacedReference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.MonitoringRoleArnSelector != nil {
+		in, out := &in.MonitoringRoleArnSelector, &out.MonitoringRoleArnSelector
+		*out = new(v2.NamespacedSelector)
+		(*in).DeepCopyInto(*out)
 	}
 	if in.MultiAZ != nil {
 		in, out := &in.MultiAZ, &out.MultiAZ
@@ -314,6 +354,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.ParameterGroupNameRef != nil {
+		in, out := &in.ParameterGroupNameRef, &out.ParameterGroupNameRef
+		*out = new(v2.NamespacedReference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.ParameterGroupNameSelector != nil {
+		in, out := &in.ParameterGroupNameSelector, &out.ParameterGroupNameSelector
+		*out = new(v2.NamespacedSelector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.PasswordSecretRef != nil {
 		in, out := &in.PasswordSecretRef, &out.PasswordSecretRef
 		*out = new(v2.LocalSecretKeySelector)
@@ -339,6 +389,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
+	if in.PerformanceInsightsKMSKeyIDRef != nil {
+		in, out := &in.PerformanceInsightsKMSKeyIDRef, &out.PerformanceInsightsKMSKeyIDRef
+		*out = new(v2.NamespacedReference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.PerformanceInsightsKMSKeyIDSelector != nil {
+		in, out := &in.PerformanceInsightsKMSKeyIDSelector, &out.PerformanceInsightsKMSKeyIDSelector
+		*out = new(v2.NamespacedSelector)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.PerformanceInsightsRetentionPeriod != nil {
 		in, out := &in.PerformanceInsightsRetentionPeriod, &out.PerformanceInsightsRetentionPeriod
 		*out = new(float64)
@@ -363,6 +423,16 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		in, out := &in.ReplicateSourceDB, &out.ReplicateSourceDB
 		*out = new(string)
 		**out = **in
+	}
+	if in.ReplicateSourceDBRef != nil {
+		in, out := &in.ReplicateSourceDBRef, &out.ReplicateSourceDBRef
+		*out = new(v2.NamespacedReference)
+		(*in).DeepCopyInto(*out)
+	}
+	if in.ReplicateSourceDBSelector != nil {
+		in, out := &in.ReplicateSourceDBSelector, &out.ReplicateSourceDBSelector
+		*out = new(v2.NamespacedSelector)
+		(*in).DeepCopyInto(*out)
 	}
 	if in.RestoreToPointInTime != nil {
 		in, out := &in.RestoreToPointInTime, &out.RestoreToPointInTime
@@ -430,87 +500,6 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		*out = new(string)
 		**out = **in
 	}
-	if in.VPCSecurityGroupIDs != nil {
-		in, out := &in.VPCSecurityGroupIDs, &out.VPCSecurityGroupIDs
-		*out = make([]*string, len(*in))
-		for i := range *in {
-			if (*in)[i] != nil {
-				in, out := &(*in)[i], &(*out)[i]
-				*out = new(string)
-				**out = **in
-			}
-		}
-	}
-	if in.DBSubnetGroupNameRef != nil {
-		in, out := &in.DBSubnetGroupNameRef, &out.DBSubnetGroupNameRef
-		*out = new(v2.NamespacedReference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.DBSubnetGroupNameSelector != nil {
-		in, out := &in.DBSubnetGroupNameSelector, &out.DBSubnetGroupNameSelector
-		*out = new(v2.NamespacedSelector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.KMSKeyIDRef != nil {
-		in, out := &in.KMSKeyIDRef, &out.KMSKeyIDRef
-		*out = new(v2.NamespacedReference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.KMSKeyIDSelector != nil {
-		in, out := &in.KMSKeyIDSelector, &out.KMSKeyIDSelector
-		*out = new(v2.NamespacedSelector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.MasterUserSecretKMSKeyIDRef != nil {
-		in, out := &in.MasterUserSecretKMSKeyIDRef, &out.MasterUserSecretKMSKeyIDRef
-		*out = new(v2.NamespacedReference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.MasterUserSecretKMSKeyIDSelector != nil {
-		in, out := &in.MasterUserSecretKMSKeyIDSelector, &out.MasterUserSecretKMSKeyIDSelector
-		*out = new(v2.NamespacedSelector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.MonitoringRoleArnRef != nil {
-		in, out := &in.MonitoringRoleArnRef, &out.MonitoringRoleArnRef
-		*out = new(v2.NamespacedReference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.MonitoringRoleArnSelector != nil {
-		in, out := &in.MonitoringRoleArnSelector, &out.MonitoringRoleArnSelector
-		*out = new(v2.NamespacedSelector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.ParameterGroupNameRef != nil {
-		in, out := &in.ParameterGroupNameRef, &out.ParameterGroupNameRef
-		*out = new(v2.NamespacedReference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.ParameterGroupNameSelector != nil {
-		in, out := &in.ParameterGroupNameSelector, &out.ParameterGroupNameSelector
-		*out = new(v2.NamespacedSelector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.PerformanceInsightsKMSKeyIDRef != nil {
-		in, out := &in.PerformanceInsightsKMSKeyIDRef, &out.PerformanceInsightsKMSKeyIDRef
-		*out = new(v2.NamespacedReference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.PerformanceInsightsKMSKeyIDSelector != nil {
-		in, out := &in.PerformanceInsightsKMSKeyIDSelector, &out.PerformanceInsightsKMSKeyIDSelector
-		*out = new(v2.NamespacedSelector)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.ReplicateSourceDBRef != nil {
-		in, out := &in.ReplicateSourceDBRef, &out.ReplicateSourceDBRef
-		*out = new(v2.NamespacedReference)
-		(*in).DeepCopyInto(*out)
-	}
-	if in.ReplicateSourceDBSelector != nil {
-		in, out := &in.ReplicateSourceDBSelector, &out.ReplicateSourceDBSelector
-		*out = new(v2.NamespacedSelector)
-		(*in).DeepCopyInto(*out)
-	}
 	if in.VPCSecurityGroupIDRefs != nil {
 		in, out := &in.VPCSecurityGroupIDRefs, &out.VPCSecurityGroupIDRefs
 		*out = make([]v2.NamespacedReference, len(*in))
@@ -522,6 +511,17 @@ func (in *InstanceInitParameters) DeepCopyInto(out *InstanceInitParameters) {
 		in, out := &in.VPCSecurityGroupIDSelector, &out.VPCSecurityGroupIDSelector
 		*out = new(v2.NamespacedSelector)
 		(*in).DeepCopyInto(*out)
+	}
+	if in.VPCSecurityGroupIDs != nil {
+		in, out := &in.VPCSecurityGroupIDs, &out.VPCSecurityGroupIDs
+		*out = make([]*string, len(*in))
+		for i := range *in {
+			if (*in)[i] != nil {
+				in, out := &(*in)[i], &(*out)[i]
+				*out = new(string)
+				**out = **in
+			}
+		}
 	}
 }
 

@@ -478,6 +478,16 @@ type InstanceInitParameters struct {
 	// +crossplane:generate:reference:type=SubnetGroup
 	DBSubnetGroupName *string `json:"dbSubnetGroupName,omitempty"`
 
+	// DBSubnetGroupNameRef references a SubnetGroup to fill dbSubnetGroupName.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
+	// +optional
+	DBSubnetGroupNameRef *xpv2.NamespacedReference `json:"dbSubnetGroupNameRef,omitempty"`
+
+	// DBSubnetGroupNameSelector selects a SubnetGroup to fill dbSubnetGroupName.
+	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
+	// +optional
+	DBSubnetGroupNameSelector *xpv2.NamespacedSelector `json:"dbSubnetGroupNameSelector,omitempty"`
+
 	// DatabaseInsightsMode of the instance.
 	// +kubebuilder:validation:Enum=standard;advanced
 	// +optional
@@ -570,6 +580,16 @@ type InstanceInitParameters struct {
 	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("arn")
 	KMSKeyID *string `json:"kmsKeyId,omitempty"`
 
+	// KMSKeyIDRef references a Key to fill kmsKeyId.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
+	// +optional
+	KMSKeyIDRef *xpv2.NamespacedReference `json:"kmsKeyIdRef,omitempty"`
+
+	// KMSKeyIDSelector selects a Key to fill kmsKeyId.
+	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
+	// +optional
+	KMSKeyIDSelector *xpv2.NamespacedSelector `json:"kmsKeyIdSelector,omitempty"`
+
 	// LicenseModel of the engine.
 	// +optional
 	LicenseModel *string `json:"licenseModel,omitempty"`
@@ -588,6 +608,16 @@ type InstanceInitParameters struct {
 	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("keyId")
 	MasterUserSecretKMSKeyID *string `json:"masterUserSecretKmsKeyId,omitempty"`
 
+	// MasterUserSecretKMSKeyIDRef references a Key to fill masterUserSecretKmsKeyId.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
+	// +optional
+	MasterUserSecretKMSKeyIDRef *xpv2.NamespacedReference `json:"masterUserSecretKmsKeyIdRef,omitempty"`
+
+	// MasterUserSecretKMSKeyIDSelector selects a Key to fill masterUserSecretKmsKeyId.
+	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
+	// +optional
+	MasterUserSecretKMSKeyIDSelector *xpv2.NamespacedSelector `json:"masterUserSecretKmsKeyIdSelector,omitempty"`
+
 	// MaxAllocatedStorage is the storage autoscaling limit in gibibytes.
 	// +optional
 	MaxAllocatedStorage *float64 `json:"maxAllocatedStorage,omitempty"`
@@ -602,6 +632,16 @@ type InstanceInitParameters struct {
 	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/namespaced/iam/v1beta1.Role
 	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/foreign.AtProvider("arn")
 	MonitoringRoleArn *string `json:"monitoringRoleArn,omitempty"`
+
+	// MonitoringRoleArnRef references a Role to fill monitoringRoleArn.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
+	// +optional
+	MonitoringRoleArnRef *xpv2.NamespacedReference `json:"monitoringRoleArnRef,omitempty"`
+
+	// MonitoringRoleArnSelector selects a Role to fill monitoringRoleArn.
+	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
+	// +optional
+	MonitoringRoleArnSelector *xpv2.NamespacedSelector `json:"monitoringRoleArnSelector,omitempty"`
 
 	// MultiAZ runs a standby in another availability zone.
 	// +optional
@@ -625,6 +665,16 @@ type InstanceInitParameters struct {
 	// +crossplane:generate:reference:type=ParameterGroup
 	ParameterGroupName *string `json:"parameterGroupName,omitempty"`
 
+	// ParameterGroupNameRef references a ParameterGroup to fill parameterGroupName.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
+	// +optional
+	ParameterGroupNameRef *xpv2.NamespacedReference `json:"parameterGroupNameRef,omitempty"`
+
+	// ParameterGroupNameSelector selects a ParameterGroup to fill parameterGroupName.
+	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
+	// +optional
+	ParameterGroupNameSelector *xpv2.NamespacedSelector `json:"parameterGroupNameSelector,omitempty"`
+
 	// PasswordSecretRef holds the master password. With autoGeneratePassword the provider writes a generated one there.
 	// +optional
 	PasswordSecretRef *xpv2.LocalSecretKeySelector `json:"passwordSecretRef,omitempty"`
@@ -645,6 +695,16 @@ type InstanceInitParameters struct {
 	// +optional
 	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/namespaced/kms/v1beta1.Key
 	PerformanceInsightsKMSKeyID *string `json:"performanceInsightsKmsKeyId,omitempty"`
+
+	// PerformanceInsightsKMSKeyIDRef references a Key to fill performanceInsightsKmsKeyId.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
+	// +optional
+	PerformanceInsightsKMSKeyIDRef *xpv2.NamespacedReference `json:"performanceInsightsKmsKeyIdRef,omitempty"`
+
+	// PerformanceInsightsKMSKeyIDSelector selects a Key to fill performanceInsightsKmsKeyId.
+	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
+	// +optional
+	PerformanceInsightsKMSKeyIDSelector *xpv2.NamespacedSelector `json:"performanceInsightsKmsKeyIdSelector,omitempty"`
 
 	// PerformanceInsightsRetentionPeriod in days.
 	// +optional
@@ -668,6 +728,16 @@ type InstanceInitParameters struct {
 	// +crossplane:generate:reference:type=Instance
 	// +crossplane:generate:reference:extractor=github.com/provider-rds/provider-rds/apis/rds/v1beta3.InstanceIdentifier()
 	ReplicateSourceDB *string `json:"replicateSourceDb,omitempty"`
+
+	// ReplicateSourceDBRef references an Instance to fill replicateSourceDb.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
+	// +optional
+	ReplicateSourceDBRef *xpv2.NamespacedReference `json:"replicateSourceDbRef,omitempty"`
+
+	// ReplicateSourceDBSelector selects an Instance to fill replicateSourceDb.
+	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
+	// +optional
+	ReplicateSourceDBSelector *xpv2.NamespacedSelector `json:"replicateSourceDbSelector,omitempty"`
 
 	// RestoreToPointInTime creates the instance from a point-in-time restore.
 	// +optional
@@ -714,84 +784,6 @@ type InstanceInitParameters struct {
 	// +optional
 	Username *string `json:"username,omitempty"`
 
-	// VPCSecurityGroupIDs of the instance.
-	// +listType=set
-	// +optional
-	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/namespaced/ec2/v1beta1.SecurityGroup
-	// +crossplane:generate:reference:refFieldName=VPCSecurityGroupIDRefs
-	// +crossplane:generate:reference:selectorFieldName=VPCSecurityGroupIDSelector
-	VPCSecurityGroupIDs []*string `json:"vpcSecurityGroupIds,omitempty"`
-
-	// DBSubnetGroupNameRef references a SubnetGroup to fill dbSubnetGroupName.
-	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
-	// +optional
-	DBSubnetGroupNameRef *xpv2.NamespacedReference `json:"dbSubnetGroupNameRef,omitempty"`
-
-	// DBSubnetGroupNameSelector selects a SubnetGroup to fill dbSubnetGroupName.
-	// Resolved only while dbSubnetGroupName is empty; nothing is created until it resolves.
-	// +optional
-	DBSubnetGroupNameSelector *xpv2.NamespacedSelector `json:"dbSubnetGroupNameSelector,omitempty"`
-
-	// KMSKeyIDRef references a Key to fill kmsKeyId.
-	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
-	// +optional
-	KMSKeyIDRef *xpv2.NamespacedReference `json:"kmsKeyIdRef,omitempty"`
-
-	// KMSKeyIDSelector selects a Key to fill kmsKeyId.
-	// Resolved only while kmsKeyId is empty; nothing is created until it resolves.
-	// +optional
-	KMSKeyIDSelector *xpv2.NamespacedSelector `json:"kmsKeyIdSelector,omitempty"`
-
-	// MasterUserSecretKMSKeyIDRef references a Key to fill masterUserSecretKmsKeyId.
-	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
-	// +optional
-	MasterUserSecretKMSKeyIDRef *xpv2.NamespacedReference `json:"masterUserSecretKmsKeyIdRef,omitempty"`
-
-	// MasterUserSecretKMSKeyIDSelector selects a Key to fill masterUserSecretKmsKeyId.
-	// Resolved only while masterUserSecretKmsKeyId is empty; nothing is created until it resolves.
-	// +optional
-	MasterUserSecretKMSKeyIDSelector *xpv2.NamespacedSelector `json:"masterUserSecretKmsKeyIdSelector,omitempty"`
-
-	// MonitoringRoleArnRef references a Role to fill monitoringRoleArn.
-	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
-	// +optional
-	MonitoringRoleArnRef *xpv2.NamespacedReference `json:"monitoringRoleArnRef,omitempty"`
-
-	// MonitoringRoleArnSelector selects a Role to fill monitoringRoleArn.
-	// Resolved only while monitoringRoleArn is empty; nothing is created until it resolves.
-	// +optional
-	MonitoringRoleArnSelector *xpv2.NamespacedSelector `json:"monitoringRoleArnSelector,omitempty"`
-
-	// ParameterGroupNameRef references a ParameterGroup to fill parameterGroupName.
-	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
-	// +optional
-	ParameterGroupNameRef *xpv2.NamespacedReference `json:"parameterGroupNameRef,omitempty"`
-
-	// ParameterGroupNameSelector selects a ParameterGroup to fill parameterGroupName.
-	// Resolved only while parameterGroupName is empty; nothing is created until it resolves.
-	// +optional
-	ParameterGroupNameSelector *xpv2.NamespacedSelector `json:"parameterGroupNameSelector,omitempty"`
-
-	// PerformanceInsightsKMSKeyIDRef references a Key to fill performanceInsightsKmsKeyId.
-	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
-	// +optional
-	PerformanceInsightsKMSKeyIDRef *xpv2.NamespacedReference `json:"performanceInsightsKmsKeyIdRef,omitempty"`
-
-	// PerformanceInsightsKMSKeyIDSelector selects a Key to fill performanceInsightsKmsKeyId.
-	// Resolved only while performanceInsightsKmsKeyId is empty; nothing is created until it resolves.
-	// +optional
-	PerformanceInsightsKMSKeyIDSelector *xpv2.NamespacedSelector `json:"performanceInsightsKmsKeyIdSelector,omitempty"`
-
-	// ReplicateSourceDBRef references an Instance to fill replicateSourceDb.
-	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
-	// +optional
-	ReplicateSourceDBRef *xpv2.NamespacedReference `json:"replicateSourceDbRef,omitempty"`
-
-	// ReplicateSourceDBSelector selects an Instance to fill replicateSourceDb.
-	// Resolved only while replicateSourceDb is empty; nothing is created until it resolves.
-	// +optional
-	ReplicateSourceDBSelector *xpv2.NamespacedSelector `json:"replicateSourceDbSelector,omitempty"`
-
 	// VPCSecurityGroupIDRefs reference SecurityGroups to fill vpcSecurityGroupIds.
 	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
@@ -801,6 +793,14 @@ type InstanceInitParameters struct {
 	// Resolved only while vpcSecurityGroupIds is empty; nothing is created until it resolves.
 	// +optional
 	VPCSecurityGroupIDSelector *xpv2.NamespacedSelector `json:"vpcSecurityGroupIdSelector,omitempty"`
+
+	// VPCSecurityGroupIDs of the instance.
+	// +listType=set
+	// +optional
+	// +crossplane:generate:reference:type=github.com/provider-rds/provider-rds/apis/foreign/namespaced/ec2/v1beta1.SecurityGroup
+	// +crossplane:generate:reference:refFieldName=VPCSecurityGroupIDRefs
+	// +crossplane:generate:reference:selectorFieldName=VPCSecurityGroupIDSelector
+	VPCSecurityGroupIDs []*string `json:"vpcSecurityGroupIds,omitempty"`
 }
 
 // SubnetGroupParameters are the desired state of a DB subnet group.
