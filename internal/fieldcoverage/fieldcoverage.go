@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/provider-rds/provider-rds/internal/controller/managedkit"
 )
 
 // The aspects of a translation.
@@ -37,10 +39,11 @@ type Exemptions map[string]map[string]string
 func Check(t *testing.T, params reflect.Type, handled map[string]map[string]bool, exempt Exemptions) {
 	t.Helper()
 	names := map[string]bool{}
+	refs := managedkit.SpecFieldsOfParameters(params).References
 	for i := range params.NumField() {
 		name := JSONName(params.Field(i))
 		names[name] = true
-		isRef := strings.HasSuffix(name, "Ref") || strings.HasSuffix(name, "Refs") || strings.HasSuffix(name, "Selector")
+		isRef := refs[name]
 		for _, a := range Aspects {
 			reason, ok := exempt[name][a]
 			if isRef {

@@ -133,11 +133,12 @@ func LocalReferences(mr resource.ModernManaged) error {
 		return errors.Wrap(err, "cannot read the managed resource")
 	}
 	spec, _ := u["spec"].(map[string]any)
+	fields := SpecFieldsOf(mr)
 	var foreign []string
 	for _, part := range []string{"forProvider", "initProvider"} {
 		p, _ := spec[part].(map[string]any)
 		for field, v := range p {
-			if !isReference(field) {
+			if !fields.References[field] {
 				continue
 			}
 			items := []any{v}

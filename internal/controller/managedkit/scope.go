@@ -192,42 +192,38 @@ func ToClusterForm(mr resource.Managed, view resource.Managed) error {
 		if w, ok := spec["writeConnectionSecretToRef"].(map[string]any); ok {
 			w["namespace"] = ns
 		}
+		fields := SpecFieldsOf(mr)
 		for _, k := range []string{"forProvider", "initProvider"} {
 			if p, ok := spec[k].(map[string]any); ok {
-				clusterReferences(p, ns)
+				clusterReferences(p, ns, fields)
 			}
 		}
 	}
 	return errors.Wrap(runtime.DefaultUnstructuredConverter.FromUnstructured(u, view), "cannot convert the managed resource")
 }
 
-func clusterReferences(p map[string]any, ns string) {
+// clusterReferences puts a namespaced resource's Secret references in its
+// namespace, and takes the namespace out of its references and selectors,
+// which were resolved in it.
+func clusterReferences(p map[string]any, ns string, fields SpecFields) {
 	for k, v := range p {
 		switch {
-		case strings.HasSuffix(k, "SecretRef"):
+		case fields.SecretRefs[k]:
 			if m, ok := v.(map[string]any); ok {
 				m["namespace"] = ns
 			}
-		case strings.HasSuffix(k, "Ref") || strings.HasSuffix(k, "Selector"):
-			if m, ok := v.(map[string]any); ok {
-				delete(m, "namespace")
-			}
-		case strings.HasSuffix(k, "Refs"):
+		case fields.References[k]:
+			items := []any{v}
 			if l, ok := v.([]any); ok {
-				for _, e := range l {
-					if m, ok := e.(map[string]any); ok {
-						delete(m, "namespace")
-					}
+				items = l
+			}
+			for _, e := range items {
+				if m, ok := e.(map[string]any); ok {
+					delete(m, "namespace")
 				}
 			}
 		}
 	}
-}
-
-// isReference reports whether a spec key holds a reference, selector or
-// Secret reference, which differ between the scopes.
-func isReference(k string) bool {
-	return strings.HasSuffix(k, "Ref") || strings.HasSuffix(k, "Refs") || strings.HasSuffix(k, "Selector")
 }
 
 // FromClusterForm copies back into a namespaced managed resource what a
@@ -245,6 +241,7 @@ func FromClusterForm(view resource.Managed, mr resource.Managed) error {
 	m["status"] = v["status"]
 	vspec, _ := v["spec"].(map[string]any)
 	mspec, _ := m["spec"].(map[string]any)
+	fields := SpecFieldsOf(mr)
 	for _, k := range []string{"forProvider", "initProvider"} {
 		from, _ := vspec[k].(map[string]any)
 		to, _ := mspec[k].(map[string]any)
@@ -256,7 +253,7 @@ func FromClusterForm(view resource.Managed, mr resource.Managed) error {
 			mspec[k] = to
 		}
 		for field, value := range from {
-			if !isReference(field) {
+			if !fields.References[field] {
 				to[field] = value
 			}
 		}
@@ -360,10 +357,11 @@ func SecretsAllowed(mg resource.Managed, allowed []string) error {
 	}
 	spec, _ := u["spec"].(map[string]any)
 	refs := map[string]any{"spec.writeConnectionSecretToRef": spec["writeConnectionSecretToRef"]}
+	fields := SpecFieldsOf(mg)
 	for _, part := range []string{"forProvider", "initProvider"} {
 		p, _ := spec[part].(map[string]any)
 		for field, v := range p {
-			if strings.HasSuffix(field, "SecretRef") {
+			if fields.SecretRefs[field] {
 				refs["spec."+part+"."+field] = v
 			}
 		}
