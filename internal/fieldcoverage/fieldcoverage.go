@@ -93,7 +93,7 @@ func fill(v reflect.Value, s string, n int64, b bool, depth int) {
 		return
 	}
 	switch v.Kind() {
-	case reflect.Ptr:
+	case reflect.Pointer:
 		if v.Type().Elem().PkgPath() == "time" {
 			return
 		}
