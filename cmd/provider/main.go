@@ -62,55 +62,9 @@ func run() error {
 		log.Info("Go soft memory limit set from the container's memory limit", "bytes", limit)
 	}
 
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return err
-	}
-	if err := apis.AddToScheme(scheme); err != nil {
-		return err
-	}
-	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
-		return err
-	}
-	cfg, err := ctrl.GetConfig()
+	mgr, serveConversion, err := newManager(s)
 	if err != nil {
-		return fmt.Errorf("cannot get Kubernetes client configuration: %w", err)
-	}
-	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, s.maxReconcileRate), ctrl.Options{
-		Scheme:                        scheme,
-		Client:                        controller.ClientOptions(),
-		NewClient:                     controller.NewClient,
-		Cache:                         controller.CacheOptions(s.syncInterval),
-		LeaderElection:                s.leaderElection,
-		LeaderElectionID:              "crossplane-leader-election-provider-rds",
-		LeaderElectionNamespace:       s.namespace,
-		LeaderElectionReleaseOnCancel: true,
-		Metrics:                       metricsserver.Options{BindAddress: s.metricsAddr},
-		HealthProbeBindAddress:        s.healthAddr,
-		PprofBindAddress:              s.pprofAddr,
-		WebhookServer: webhook.NewServer(webhook.Options{
-			Host: s.webhookHost, Port: s.webhookPort, CertDir: s.certsDir,
-			TLSOpts: []func(*tls.Config){controller.WebhookTLS(s.webhookHTTP2)},
-		}),
-	})
-	if err != nil {
-		return fmt.Errorf("cannot create controller manager: %w", err)
-	}
-	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return err
-	}
-	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
-		return err
-	}
-	// Crossplane mounts the webhook's certificate when it installs the
-	// package; run out of cluster there is none, and only the stored version
-	// (v1beta3) can be read and written.
-	serveConversion := fileExists(filepath.Join(s.certsDir, "tls.crt"))
-	if serveConversion {
-		controller.SetupConversion(mgr)
-		if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
-			return err
-		}
 	}
 
 	mrMetrics, mrState, awsCalls := managed.NewMRMetricRecorder(), statemetrics.NewMRStateMetrics(), providermetrics.NewAWSCalls()
@@ -160,6 +114,64 @@ func run() error {
 	}
 	log.Info("Starting provider-rds", "poll", s.pollInterval.String(), "namespace", s.namespace)
 	return mgr.Start(ctx)
+}
+
+// newManager returns the controller manager of the provider's settings,
+// with its probes and, where Crossplane mounted a certificate, the
+// conversion webhook, which it reports serving.
+func newManager(s settings) (ctrl.Manager, bool, error) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, false, err
+	}
+	if err := apis.AddToScheme(scheme); err != nil {
+		return nil, false, err
+	}
+	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
+		return nil, false, err
+	}
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return nil, false, fmt.Errorf("cannot get Kubernetes client configuration: %w", err)
+	}
+	mgr, err := ctrl.NewManager(ratelimiter.LimitRESTConfig(cfg, s.maxReconcileRate), ctrl.Options{
+		Scheme:                        scheme,
+		Client:                        controller.ClientOptions(),
+		NewClient:                     controller.NewClient,
+		Cache:                         controller.CacheOptions(s.syncInterval),
+		LeaderElection:                s.leaderElection,
+		LeaderElectionID:              "crossplane-leader-election-provider-rds",
+		LeaderElectionNamespace:       s.namespace,
+		LeaderElectionReleaseOnCancel: true,
+		Metrics:                       metricsserver.Options{BindAddress: s.metricsAddr},
+		HealthProbeBindAddress:        s.healthAddr,
+		PprofBindAddress:              s.pprofAddr,
+		WebhookServer: webhook.NewServer(webhook.Options{
+			Host: s.webhookHost, Port: s.webhookPort, CertDir: s.certsDir,
+			TLSOpts: []func(*tls.Config){controller.WebhookTLS(s.webhookHTTP2)},
+		}),
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("cannot create controller manager: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return nil, false, err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return nil, false, err
+	}
+	// Crossplane mounts the webhook's certificate when it installs the
+	// package; run out of cluster there is none, and only the stored version
+	// (v1beta3) can be read and written.
+	serveConversion := fileExists(filepath.Join(s.certsDir, "tls.crt"))
+	if serveConversion {
+		controller.SetupConversion(mgr)
+		if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
+			return nil, false, err
+		}
+	}
+
+	return mgr, serveConversion, nil
 }
 
 // changeLogQueue returns the queue that sends change-log entries to the

@@ -170,7 +170,9 @@ func packageTypes(path string) map[string]bool {
 		for _, d := range f.Decls {
 			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
 				for _, s := range gd.Specs {
-					out[s.(*ast.TypeSpec).Name.Name] = true //nolint:forcetypeassert // type declarations hold TypeSpecs.
+					if ts, ok := s.(*ast.TypeSpec); ok {
+						out[ts.Name.Name] = true
+					}
 				}
 			}
 		}

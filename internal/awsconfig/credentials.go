@@ -59,44 +59,13 @@ func (r *Resolver) readCredentialInputs(ctx context.Context, pc *awsv1beta1.Prov
 	switch c.Source {
 	case xpv2.CredentialsSourceNone:
 	case xpv2.CredentialsSourceSecret:
-		if c.SecretRef == nil {
-			return in, errors.New(errNoSecretRef)
-		}
-		doc, version, err := r.secretKey(ctx, "credentials", *c.SecretRef)
-		if err != nil {
-			return in, err
-		}
-		keys, err := parseSharedCredentials(doc)
-		if err != nil {
-			return in, errors.Wrapf(err, "credentials Secret %s/%s key %q", c.SecretRef.Namespace, c.SecretRef.Name, c.SecretRef.Key)
-		}
-		in.static, in.version = &keys, version
+		return r.secretCredentials(ctx, in, c.SecretRef)
 	case awsv1beta1.CredentialsSourceIRSA:
 		if err := checkInjected("IRSA", "the EKS pod identity webhook", envRoleARN, envWebIdentityToken, "web identity token file"); err != nil {
 			return in, err
 		}
 	case awsv1beta1.CredentialsSourceWebIdentity:
-		wi := c.WebIdentity
-		if wi == nil || aws.ToString(wi.RoleARN) == "" {
-			return in, errors.New("credentials.webIdentity.roleARN is required when credentials.source is WebIdentity")
-		}
-		tc := wi.TokenConfig
-		switch {
-		case tc == nil:
-			return in, errors.New("credentials.webIdentity.tokenConfig is required when credentials.source is WebIdentity")
-		case tc.Source == xpv2.CredentialsSourceSecret && tc.SecretRef != nil:
-			token, version, err := r.secretKey(ctx, "web identity token", *tc.SecretRef)
-			if err != nil {
-				return in, err
-			}
-			in.token, in.version = token, version
-		case tc.Source == xpv2.CredentialsSourceFilesystem && tc.Fs != nil:
-			if err := checkFile("web identity token file", tc.Fs.Path); err != nil {
-				return in, err
-			}
-		default:
-			return in, errors.New("credentials.webIdentity.tokenConfig needs source Secret with secretRef, or source Filesystem with fs.path")
-		}
+		return r.webIdentityInputs(ctx, in, c.WebIdentity)
 	case awsv1beta1.CredentialsSourcePodIdentity:
 		if err := checkInjected("PodIdentity", "the EKS Pod Identity agent", envContainerCredsURI, envContainerAuthToken, "pod identity authorization token file"); err != nil {
 			return in, err
@@ -105,6 +74,50 @@ func (r *Resolver) readCredentialInputs(ctx context.Context, pc *awsv1beta1.Prov
 		return in, errors.New(`credentials source "Upbound" is not supported: it works only on Upbound's hosted control planes; use IRSA, PodIdentity, WebIdentity or Secret`)
 	default:
 		return in, errors.Errorf("credentials source %q is not supported; supported sources: None, Secret, IRSA, WebIdentity, PodIdentity", c.Source)
+	}
+	return in, nil
+}
+
+// secretCredentials reads the access keys of a credentials Secret, in the
+// shared credentials file format.
+func (r *Resolver) secretCredentials(ctx context.Context, in credentialInputs, ref *xpv2.SecretKeySelector) (credentialInputs, error) {
+	if ref == nil {
+		return in, errors.New(errNoSecretRef)
+	}
+	doc, version, err := r.secretKey(ctx, "credentials", *ref)
+	if err != nil {
+		return in, err
+	}
+	keys, err := parseSharedCredentials(doc)
+	if err != nil {
+		return in, errors.Wrapf(err, "credentials Secret %s/%s key %q", ref.Namespace, ref.Name, ref.Key)
+	}
+	in.static, in.version = &keys, version
+	return in, nil
+}
+
+// webIdentityInputs checks a web identity and reads its token from a
+// Secret, or checks its token file.
+func (r *Resolver) webIdentityInputs(ctx context.Context, in credentialInputs, wi *awsv1beta1.WebIdentityConfig) (credentialInputs, error) {
+	if wi == nil || aws.ToString(wi.RoleARN) == "" {
+		return in, errors.New("credentials.webIdentity.roleARN is required when credentials.source is WebIdentity")
+	}
+	tc := wi.TokenConfig
+	switch {
+	case tc == nil:
+		return in, errors.New("credentials.webIdentity.tokenConfig is required when credentials.source is WebIdentity")
+	case tc.Source == xpv2.CredentialsSourceSecret && tc.SecretRef != nil:
+		token, version, err := r.secretKey(ctx, "web identity token", *tc.SecretRef)
+		if err != nil {
+			return in, err
+		}
+		in.token, in.version = token, version
+	case tc.Source == xpv2.CredentialsSourceFilesystem && tc.Fs != nil:
+		if err := checkFile("web identity token file", tc.Fs.Path); err != nil {
+			return in, err
+		}
+	default:
+		return in, errors.New("credentials.webIdentity.tokenConfig needs source Secret with secretRef, or source Filesystem with fs.path")
 	}
 	return in, nil
 }

@@ -333,35 +333,11 @@ func upboundWebIdentity(c *awsv1beta1.ProviderCredentials) *awsv1beta1.WebIdenti
 // ResolveRef returns a Session for a ProviderConfig of any kind and a
 // region, as Resolve does for legacy ProviderConfigs.
 func (r *Resolver) ResolveRef(ctx context.Context, ref ConfigRef, region string) (Session, error) {
-	pc, err := ProviderConfigSpec(ctx, r.kube, ref)
+	si, err := r.inputs(ctx, ref, region)
 	if err != nil {
 		return Session{}, err
 	}
-	if err := r.tenantMayUse(ref, pc); err != nil {
-		return Session{}, err
-	}
-	if region == "" {
-		return Session{}, errors.New(errNoRegion)
-	}
-	if !pc.Spec.SkipRegionValidation && !knownRegions[region] {
-		return Session{}, errors.Errorf("region %q is not a known AWS region; set skip_region_validation on ProviderConfig %q to use it anyway", region, pc.Name)
-	}
-	in, err := r.readCredentialInputs(ctx, pc)
-	if err != nil {
-		return Session{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
-	}
-	endpoints, err := endpointOverrides(pc.Spec.Endpoint, region)
-	if err != nil {
-		return Session{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
-	}
-	if err := r.endpointsAllowed(ref, pc, endpoints); err != nil {
-		return Session{}, err
-	}
-	signing, err := signingOverrides(pc.Spec.Endpoint)
-	if err != nil {
-		return Session{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
-	}
-
+	pc, in, endpoints, signing := si.pc, si.in, si.endpoints, si.signing
 	ck := credentialsKey{config: pc.UID, generation: pc.Generation, secrets: in.version}
 	sk := sessionKey{credentialsKey: ck, region: region}
 	r.mu.Lock()
@@ -407,7 +383,51 @@ func (r *Resolver) ResolveRef(ctx context.Context, ref ConfigRef, region string)
 	if err != nil {
 		return Session{}, err
 	}
-	return v.(Session), nil //nolint:forcetypeassert // The build returns Sessions only.
+	s, _ = v.(Session) // the build returns Sessions only
+	return s, nil
+}
+
+// inputs reads and checks what a Session of a ProviderConfig in a region
+// is made from: the ProviderConfig, its credential inputs, its endpoints
+// and signing.
+func (r *Resolver) inputs(ctx context.Context, ref ConfigRef, region string) (sessionInputs, error) {
+	pc, err := ProviderConfigSpec(ctx, r.kube, ref)
+	if err != nil {
+		return sessionInputs{}, err
+	}
+	if err := r.tenantMayUse(ref, pc); err != nil {
+		return sessionInputs{}, err
+	}
+	if region == "" {
+		return sessionInputs{}, errors.New(errNoRegion)
+	}
+	if !pc.Spec.SkipRegionValidation && !knownRegions[region] {
+		return sessionInputs{}, errors.Errorf("region %q is not a known AWS region; set skip_region_validation on ProviderConfig %q to use it anyway", region, pc.Name)
+	}
+	in, err := r.readCredentialInputs(ctx, pc)
+	if err != nil {
+		return sessionInputs{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
+	}
+	endpoints, err := endpointOverrides(pc.Spec.Endpoint, region)
+	if err != nil {
+		return sessionInputs{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
+	}
+	if err := r.endpointsAllowed(ref, pc, endpoints); err != nil {
+		return sessionInputs{}, err
+	}
+	signing, err := signingOverrides(pc.Spec.Endpoint)
+	if err != nil {
+		return sessionInputs{}, errors.Wrapf(err, "ProviderConfig %q", pc.Name)
+	}
+	return sessionInputs{pc: pc, in: in, endpoints: endpoints, signing: signing}, nil
+}
+
+// sessionInputs are what a Session is made from.
+type sessionInputs struct {
+	pc        *awsv1beta1.ProviderConfig
+	in        credentialInputs
+	endpoints map[string]string
+	signing   signingOverride
 }
 
 // RegionsOf returns the regions the resolver has built Sessions for with a
@@ -527,7 +547,8 @@ func (r *Resolver) credentials(ctx context.Context, ck credentialsKey, pc *awsv1
 	if err != nil {
 		return validatedCredentials{}, err
 	}
-	return v.(validatedCredentials), nil //nolint:forcetypeassert // The build returns validatedCredentials only.
+	vc, _ := v.(validatedCredentials) // the build returns validatedCredentials only
+	return vc, nil
 }
 
 // endpointOverrides returns the endpoint URL per service ID.

@@ -328,22 +328,7 @@ func (f *Fleet) run() {
 		f.mu.Unlock()
 
 		started := time.Now()
-		found, err := f.describe(batch)
-		if err == nil {
-			for _, k := range batch {
-				if _, ok := found[k]; ok || !recheck[k] {
-					continue
-				}
-				db, cerr := f.describeOne(k)
-				if cerr != nil {
-					err = cerr
-					break
-				}
-				if db != nil {
-					found[k] = db
-				}
-			}
-		}
+		found, err := f.describeBatch(batch, recheck)
 		f.settle(batch, started, found, err, waiters)
 		if err == nil {
 			if failures > 0 {
@@ -361,6 +346,29 @@ func (f *Fleet) run() {
 		backoff := time.Now().Add(min(maxSweepBackoff, f.opts.Period<<min(failures, 10)))
 		nextSweep, nextTransitions = latest(nextSweep, backoff), latest(nextTransitions, backoff)
 	}
+}
+
+// describeBatch describes a batch. A DB instance that was there (recheck)
+// and that the batch's answer leaves out is described on its own before
+// it is taken for gone.
+func (f *Fleet) describeBatch(batch []key, recheck map[key]bool) (map[key]*types.DBInstance, error) {
+	found, err := f.describe(batch)
+	if err != nil {
+		return found, err
+	}
+	for _, k := range batch {
+		if _, ok := found[k]; ok || !recheck[k] {
+			continue
+		}
+		db, err := f.describeOne(k)
+		if err != nil {
+			return found, err
+		}
+		if db != nil {
+			found[k] = db
+		}
+	}
+	return found, nil
 }
 
 // idle waits until a reconcile asks for something, or for d.

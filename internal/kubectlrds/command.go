@@ -5,6 +5,7 @@
 package kubectlrds
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -22,22 +23,62 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	app.Terminate(nil)
 	app.UsageWriter(stderr)
 	app.ErrorWriter(stderr)
-	var (
-		kubeconfig, namespace, providerNamespace, profile, providerConfig string
-	)
-	app.Flag("kubeconfig", "The kubeconfig to read the cluster through; the default rules of kubectl apply.").StringVar(&kubeconfig)
-	app.Flag("namespace", "Namespace of namespaced objects that name none (plan), or of the namespaced manifests to write (import).").Short('n').StringVar(&namespace)
-	app.Flag("provider-namespace", "Namespace of the provider, where it keeps its Secrets.").Default("crossplane-system").StringVar(&providerNamespace)
-	app.Flag("aws-profile", "Use this AWS profile's credentials instead of the ProviderConfig's (without a cluster, the environment's are used).").StringVar(&profile)
-	app.Flag("provider-config", "ProviderConfig to read AWS through, in place of the one each object names (plan), or to name in the manifests (import).").StringVar(&providerConfig)
-
+	var g globalFlags
+	g.register(app)
 	plan := app.Command("plan", "Show what applying manifests would do to their databases.")
-	file := plan.Flag("filename", "A manifest file, a directory of them, or - for standard input.").Short('f').Required().String()
-	output := plan.Flag("output", "text, markdown (a pull-request comment) or json (docs/plan.md).").Short('o').Default(FormatText).Enum(FormatText, FormatMarkdown, FormatJSON)
-	adopting := plan.Flag("namespaces-that-may-adopt", "The provider's --namespaces-that-may-adopt, comma-separated.").String()
-
+	var pf planFlags
+	pf.register(plan)
 	imp := app.Command("import", "Write manifests for existing DB instances.")
 	var o importOptions
+	o.register(imp)
+
+	cmd, err := app.Parse(args)
+	if err != nil {
+		report(stderr, "kubectl rds:", err)
+		return 1
+	}
+	t, err := connect(g.kubeconfig, g.namespace, g.profile != "")
+	if err != nil {
+		report(stderr, "kubectl rds:", err)
+		return 1
+	}
+	t.profile, t.providerNamespace, t.providerConfig = g.profile, g.providerNamespace, g.providerConfig
+	if cmd == plan.FullCommand() {
+		if pf.adopting != "" {
+			t.adopting = strings.Split(pf.adopting, ",")
+		}
+		return runPlan(ctx, t, pf.file, pf.output, stdin, stdout, stderr)
+	}
+	o.namespace, o.providerConfig = g.namespace, cmp.Or(g.providerConfig, "default")
+	t.providerConfig = o.providerConfig
+	return runImport(ctx, t, o, stdout, stderr)
+}
+
+// globalFlags are the flags of every command.
+type globalFlags struct {
+	kubeconfig, namespace, providerNamespace, profile, providerConfig string
+}
+
+func (g *globalFlags) register(app *kingpin.Application) {
+	app.Flag("kubeconfig", "The kubeconfig to read the cluster through; the default rules of kubectl apply.").StringVar(&g.kubeconfig)
+	app.Flag("namespace", "Namespace of namespaced objects that name none (plan), or of the namespaced manifests to write (import).").Short('n').StringVar(&g.namespace)
+	app.Flag("provider-namespace", "Namespace of the provider, where it keeps its Secrets.").Default("crossplane-system").StringVar(&g.providerNamespace)
+	app.Flag("aws-profile", "Use this AWS profile's credentials instead of the ProviderConfig's (without a cluster, the environment's are used).").StringVar(&g.profile)
+	app.Flag("provider-config", "ProviderConfig to read AWS through, in place of the one each object names (plan), or to name in the manifests (import).").StringVar(&g.providerConfig)
+}
+
+// planFlags are the flags of plan.
+type planFlags struct {
+	file, output, adopting string
+}
+
+func (f *planFlags) register(plan *kingpin.CmdClause) {
+	plan.Flag("filename", "A manifest file, a directory of them, or - for standard input.").Short('f').Required().StringVar(&f.file)
+	plan.Flag("output", "text, markdown (a pull-request comment) or json (docs/plan.md).").Short('o').Default(FormatText).EnumVar(&f.output, FormatText, FormatMarkdown, FormatJSON)
+	plan.Flag("namespaces-that-may-adopt", "The provider's --namespaces-that-may-adopt, comma-separated.").StringVar(&f.adopting)
+}
+
+func (o *importOptions) register(imp *kingpin.CmdClause) {
 	imp.Flag("region", "AWS region of the DB instances.").Required().StringVar(&o.region)
 	imp.Flag("identifier", "A DB instance identifier; repeat for more. All DB instances of the region without it (and without --tag).").StringsVar(&o.identifiers)
 	imp.Flag("tag", "KEY=VALUE a DB instance must be tagged with; repeat for more.").StringMapVar(&o.tags)
@@ -46,42 +87,18 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	imp.Flag("output-dir", "Write one file per manifest here instead of to standard output.").StringVar(&o.outputDir)
 	imp.Flag("allow-delete", "Let deleting an object delete its database (the default keeps it: deletionPolicy Orphan, or management policies without Delete).").BoolVar(&o.allowDelete)
 	imp.Flag("with-groups", "Also import the DB subnet and parameter groups the DB instances use, referenced from them.").BoolVar(&o.withGroups)
+}
 
-	cmd, err := app.Parse(args)
+func runImport(ctx context.Context, t *target, o importOptions, stdout, stderr io.Writer) int {
+	docs, err := importAll(ctx, t, o)
+	if err == nil {
+		err = writeDocs(docs, o.outputDir, stdout)
+	}
 	if err != nil {
-		report(stderr, "kubectl rds:", err)
+		report(stderr, "kubectl rds import:", err)
 		return 1
 	}
-	t, err := connect(kubeconfig, namespace, profile != "")
-	if err != nil {
-		report(stderr, "kubectl rds:", err)
-		return 1
-	}
-	t.profile, t.providerNamespace = profile, providerNamespace
-	switch cmd {
-	case plan.FullCommand():
-		t.providerConfig = providerConfig
-		if *adopting != "" {
-			t.adopting = strings.Split(*adopting, ",")
-		}
-		return runPlan(ctx, t, *file, *output, stdin, stdout, stderr)
-	default:
-		o.namespace = namespace
-		o.providerConfig = providerConfig
-		if o.providerConfig == "" {
-			o.providerConfig = "default"
-		}
-		t.providerConfig = o.providerConfig
-		docs, err := importAll(ctx, t, o)
-		if err == nil {
-			err = writeDocs(docs, o.outputDir, stdout)
-		}
-		if err != nil {
-			report(stderr, "kubectl rds import:", err)
-			return 1
-		}
-		return 0
-	}
+	return 0
 }
 
 func runPlan(ctx context.Context, t *target, file, output string, stdin io.Reader, stdout, stderr io.Writer) int {

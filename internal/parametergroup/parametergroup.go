@@ -155,28 +155,13 @@ func Diff(p v1beta1.ParameterGroupParameters, g types.DBParameterGroup, user []t
 	for _, u := range user {
 		have[key(aws.ToString(u.ParameterName))] = u
 	}
-	var set []types.Parameter
-	named := map[string]bool{}
-	for _, q := range p.Parameter {
-		name := aws.ToString(q.Name)
-		if name == "" || named[key(name)] {
-			continue
-		}
-		named[key(name)] = true
-		if cur, ok := have[key(name)]; ok && SameValue(aws.ToString(q.Value), aws.ToString(cur.ParameterValue)) {
-			continue
-		}
-		method := aws.ToString(q.ApplyMethod)
-		if method == "" {
-			method = DefaultApplyMethod
-		}
-		d.Parameters = append(d.Parameters, name)
-		set = append(set, types.Parameter{ParameterName: aws.String(name), ParameterValue: q.Value, ApplyMethod: types.ApplyMethod(method)})
+	set, named := changedParameters(p.Parameter, have)
+	for _, q := range set {
+		d.Parameters = append(d.Parameters, aws.ToString(q.ParameterName))
 	}
 	for _, batch := range batches(set) {
 		d.Modify = append(d.Modify, &rds.ModifyDBParameterGroupInput{DBParameterGroupName: g.DBParameterGroupName, Parameters: batch})
 	}
-
 	var reset []types.Parameter
 	for _, name := range previous {
 		if cur, ok := have[key(name)]; ok && !named[key(name)] {
@@ -188,6 +173,26 @@ func Diff(p v1beta1.ParameterGroupParameters, g types.DBParameterGroup, user []t
 	}
 	d.TagsToAdd, d.TagsToRemove = rdstags.TagDiff(desiredTags, observedTags)
 	return d
+}
+
+// changedParameters are the spec's parameters whose value differs from the
+// group's (the first of a name counts), and the names the spec sets.
+func changedParameters(spec []v1beta1.Parameter, have map[string]types.Parameter) ([]types.Parameter, map[string]bool) {
+	var set []types.Parameter
+	named := map[string]bool{}
+	for _, q := range spec {
+		name := aws.ToString(q.Name)
+		if name == "" || named[key(name)] {
+			continue
+		}
+		named[key(name)] = true
+		if cur, ok := have[key(name)]; ok && SameValue(aws.ToString(q.Value), aws.ToString(cur.ParameterValue)) {
+			continue
+		}
+		method := cmp.Or(aws.ToString(q.ApplyMethod), DefaultApplyMethod)
+		set = append(set, types.Parameter{ParameterName: aws.String(name), ParameterValue: q.Value, ApplyMethod: types.ApplyMethod(method)})
+	}
+	return set, named
 }
 
 // resetMethod is how a removed parameter returns to its default: a static

@@ -17,17 +17,23 @@ import (
 // Fields that only exist in the spec (applyImmediately, skipFinalSnapshot and
 // the like) are echoed from it, as users of the reference provider expect.
 func Observation(db types.DBInstance, p v1beta3.InstanceParameters) v1beta3.InstanceObservation {
-	o := v1beta3.InstanceObservation{
+	o := reportedSettings(db)
+	echoSpec(&o, p)
+	observeConnectivity(&o, db)
+	observeAttachments(&o, db)
+	return o
+}
+
+// reportedSettings are the settings AWS reports as they are.
+func reportedSettings(db types.DBInstance) v1beta3.InstanceObservation {
+	return v1beta3.InstanceObservation{
 		AllocatedStorage:                   floatPtr(db.AllocatedStorage),
-		AllowMajorVersionUpgrade:           p.AllowMajorVersionUpgrade,
-		ApplyImmediately:                   p.ApplyImmediately,
 		Arn:                                db.DBInstanceArn,
 		AutoMinorVersionUpgrade:            db.AutoMinorVersionUpgrade,
 		AvailabilityZone:                   db.AvailabilityZone,
 		BackupRetentionPeriod:              floatPtr(db.BackupRetentionPeriod),
 		BackupTarget:                       db.BackupTarget,
 		BackupWindow:                       db.PreferredBackupWindow,
-		BlueGreenUpdate:                    p.BlueGreenUpdate,
 		CACertIdentifier:                   db.CACertificateIdentifier,
 		CharacterSetName:                   db.CharacterSetName,
 		CopyTagsToSnapshot:                 db.CopyTagsToSnapshot,
@@ -36,56 +42,67 @@ func Observation(db types.DBInstance, p v1beta3.InstanceParameters) v1beta3.Inst
 		DBName:                             db.DBName,
 		DatabaseInsightsMode:               nonEmpty(string(db.DatabaseInsightsMode)),
 		DedicatedLogVolume:                 db.DedicatedLogVolume,
-		DeleteAutomatedBackups:             p.DeleteAutomatedBackups,
 		DeletionProtection:                 db.DeletionProtection,
 		EnabledCloudwatchLogsExports:       stringPtrs(db.EnabledCloudwatchLogsExports),
 		Engine:                             db.Engine,
 		EngineLifecycleSupport:             db.EngineLifecycleSupport,
-		EngineVersion:                      p.EngineVersion,
 		EngineVersionActual:                db.EngineVersion,
-		FinalSnapshotIdentifier:            p.FinalSnapshotIdentifier,
 		IAMDatabaseAuthenticationEnabled:   db.IAMDatabaseAuthenticationEnabled,
 		ID:                                 db.DbiResourceId,
 		Identifier:                         db.DBInstanceIdentifier,
-		IdentifierPrefix:                   p.IdentifierPrefix,
 		InstanceClass:                      db.DBInstanceClass,
 		Iops:                               floatPtr(db.Iops),
 		KMSKeyID:                           db.KmsKeyId,
 		LicenseModel:                       db.LicenseModel,
 		MaintenanceWindow:                  db.PreferredMaintenanceWindow,
 		ManageMasterUserPassword:           aws.Bool(db.MasterUserSecret != nil),
-		MasterUserSecretKMSKeyID:           p.MasterUserSecretKMSKeyID,
 		MaxAllocatedStorage:                floatPtr(db.MaxAllocatedStorage),
 		MonitoringInterval:                 floatPtr(db.MonitoringInterval),
 		MonitoringRoleArn:                  db.MonitoringRoleArn,
 		MultiAZ:                            db.MultiAZ,
 		NcharCharacterSetName:              db.NcharCharacterSetName,
 		NetworkType:                        db.NetworkType,
-		PasswordWoVersion:                  p.PasswordWoVersion,
 		PerformanceInsightsEnabled:         db.PerformanceInsightsEnabled,
 		PerformanceInsightsKMSKeyID:        db.PerformanceInsightsKMSKeyId,
 		PerformanceInsightsRetentionPeriod: floatPtr(db.PerformanceInsightsRetentionPeriod),
 		PubliclyAccessible:                 db.PubliclyAccessible,
-		Region:                             p.Region,
 		ReplicaMode:                        nonEmpty(string(db.ReplicaMode)),
 		Replicas:                           stringPtrs(db.ReadReplicaDBInstanceIdentifiers),
 		ReplicateSourceDB:                  db.ReadReplicaSourceDBInstanceIdentifier,
 		ResourceID:                         db.DbiResourceId,
-		RestoreToPointInTime:               p.RestoreToPointInTime,
-		S3Import:                           p.S3Import,
-		SkipFinalSnapshot:                  p.SkipFinalSnapshot,
-		SnapshotIdentifier:                 p.SnapshotIdentifier,
 		Status:                             db.DBInstanceStatus,
 		StorageEncrypted:                   db.StorageEncrypted,
 		StorageThroughput:                  floatPtr(db.StorageThroughput),
 		StorageType:                        db.StorageType,
-		Tags:                               p.Tags,
 		TagsAll:                            rdstags.Map(db.TagList),
 		Timezone:                           db.Timezone,
 		UpgradeRolloutOrder:                nonEmpty(string(db.UpgradeRolloutOrder)),
-		UpgradeStorageConfig:               p.UpgradeStorageConfig,
 		Username:                           db.MasterUsername,
 	}
+}
+
+// echoSpec echoes the fields that only exist in the spec.
+func echoSpec(o *v1beta3.InstanceObservation, p v1beta3.InstanceParameters) {
+	o.AllowMajorVersionUpgrade = p.AllowMajorVersionUpgrade
+	o.ApplyImmediately = p.ApplyImmediately
+	o.BlueGreenUpdate = p.BlueGreenUpdate
+	o.DeleteAutomatedBackups = p.DeleteAutomatedBackups
+	o.EngineVersion = p.EngineVersion
+	o.FinalSnapshotIdentifier = p.FinalSnapshotIdentifier
+	o.IdentifierPrefix = p.IdentifierPrefix
+	o.MasterUserSecretKMSKeyID = p.MasterUserSecretKMSKeyID
+	o.PasswordWoVersion = p.PasswordWoVersion
+	o.Region = p.Region
+	o.RestoreToPointInTime = p.RestoreToPointInTime
+	o.S3Import = p.S3Import
+	o.SkipFinalSnapshot = p.SkipFinalSnapshot
+	o.SnapshotIdentifier = p.SnapshotIdentifier
+	o.Tags = p.Tags
+	o.UpgradeStorageConfig = p.UpgradeStorageConfig
+}
+
+// observeConnectivity reports where clients connect.
+func observeConnectivity(o *v1beta3.InstanceObservation, db types.DBInstance) {
 	if db.Endpoint != nil {
 		o.Address = db.Endpoint.Address
 		o.HostedZoneID = db.Endpoint.HostedZoneId
@@ -101,6 +118,11 @@ func Observation(db types.DBInstance, p v1beta3.InstanceParameters) v1beta3.Inst
 			Port:         floatPtr(db.ListenerEndpoint.Port),
 		}}
 	}
+}
+
+// observeAttachments reports what the DB instance uses and what waits for
+// it: groups, its managed master secret, its domain, pending changes.
+func observeAttachments(o *v1beta3.InstanceObservation, db types.DBInstance) {
 	if db.LatestRestorableTime != nil {
 		o.LatestRestorableTime = aws.String(db.LatestRestorableTime.UTC().Format(time.RFC3339))
 	}
@@ -122,5 +144,4 @@ func Observation(db types.DBInstance, p v1beta3.InstanceParameters) v1beta3.Inst
 		o.Domain, o.DomainFqdn, o.DomainOu, o.DomainIAMRoleName, o.DomainAuthSecretArn = d.Domain, d.FQDN, d.OU, d.IAMRoleName, d.AuthSecretArn
 		o.DomainDNSIps = stringPtrs(d.DnsIps)
 	}
-	return o
 }

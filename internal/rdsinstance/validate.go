@@ -110,12 +110,7 @@ func (v *validation) settings(p v1beta3.InstanceParameters, engine string) {
 	if d := p.PerformanceInsightsRetentionPeriod; d != nil && !validRetention(*d) {
 		v.add("performanceInsightsRetentionPeriod %g is not 7, 731, or a number of months times 31 (31, 62, ... 713) days", *d)
 	}
-	if w := aws.ToString(p.BackupWindow); w != "" && !backupWindowPattern.MatchString(w) {
-		v.add("backupWindow %q is not hh24:mi-hh24:mi in UTC, such as 03:00-04:00", w)
-	}
-	if w := aws.ToString(p.MaintenanceWindow); w != "" && !maintenancePattern.MatchString(w) {
-		v.add("maintenanceWindow %q is not ddd:hh24:mi-ddd:hh24:mi in UTC, such as sun:05:00-sun:06:00", w)
-	}
+	v.windows(p)
 	if l := strings.ToLower(aws.ToString(p.LicenseModel)); l != "" && !slices.Contains(licenseModels, l) {
 		v.add("licenseModel %q is not one of %s", l, strings.Join(licenseModels, ", "))
 	}
@@ -124,6 +119,16 @@ func (v *validation) settings(p v1beta3.InstanceParameters, engine string) {
 	}
 	if aws.ToString(p.Timezone) != "" && engine != "" && !strings.Contains(engine, "sqlserver") {
 		v.add("timezone is a setting of SQL Server only, and engine is %q", engine)
+	}
+}
+
+// windows checks the backup and maintenance windows' syntax.
+func (v *validation) windows(p v1beta3.InstanceParameters) {
+	if w := aws.ToString(p.BackupWindow); w != "" && !backupWindowPattern.MatchString(w) {
+		v.add("backupWindow %q is not hh24:mi-hh24:mi in UTC, such as 03:00-04:00", w)
+	}
+	if w := aws.ToString(p.MaintenanceWindow); w != "" && !maintenancePattern.MatchString(w) {
+		v.add("maintenanceWindow %q is not ddd:hh24:mi-ddd:hh24:mi in UTC, such as sun:05:00-sun:06:00", w)
 	}
 }
 

@@ -66,7 +66,7 @@ func (p *profiler) heap(b *testing.B) {
 }
 
 func (p *profiler) save(name, path string) error {
-	rsp, err := http.Get("http://" + p.addr + path) //nolint:noctx // The provider's pprof on loopback, where the bench bound it.
+	rsp, err := http.Get("http://" + p.addr + path)
 	if err != nil {
 		return err
 	}

@@ -189,7 +189,7 @@ func checkWebhookTLS(t *testing.T, addr string) {
 
 func get(t *testing.T, url string) (int, string) {
 	t.Helper()
-	rsp, err := http.Get(url) //nolint:gosec,noctx // Loopback probe of the process under test.
+	rsp, err := http.Get(url) //nolint:gosec // G107: a loopback probe of the process under test.
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}

@@ -191,7 +191,7 @@ func StartStrictAWS(ctx context.Context) (*Backend, error) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		rsp, err := http.Get(b.Endpoint + "/moto-api/") //nolint:noctx // A readiness probe on loopback.
+		rsp, err := http.Get(b.Endpoint + "/moto-api/")
 		if err == nil {
 			_ = rsp.Body.Close()
 			return b, nil

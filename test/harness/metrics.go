@@ -41,7 +41,7 @@ func MetricSum(tb testing.TB, url, family string) float64 {
 // metricFamilies reads the metrics a Prometheus endpoint serves.
 func metricFamilies(tb testing.TB, url string) map[string]*dto.MetricFamily {
 	tb.Helper()
-	rsp, err := http.Get(url) //nolint:noctx,gosec // The provider's metrics on loopback, where the test bound them.
+	rsp, err := http.Get(url) //nolint:gosec // G107: the provider's metrics on loopback, where the test bound them.
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -168,7 +168,7 @@ func (b *Bed) call(t testing.TB, path string, body map[string]any) map[string]an
 	if err != nil {
 		t.Fatal(err)
 	}
-	rsp, err := http.Post(b.endpoint+"/moto-api/strict/"+path, "application/json", bytes.NewReader(raw)) //nolint:noctx // A control call on loopback.
+	rsp, err := http.Post(b.endpoint+"/moto-api/strict/"+path, "application/json", bytes.NewReader(raw))
 	if err != nil {
 		t.Fatalf("test bed %s: %v", path, err)
 	}

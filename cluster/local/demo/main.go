@@ -55,6 +55,22 @@ func main() {
 	}
 }
 
+// providerConfigs makes the credentials Secret, ProviderConfig
+// aws-provider and ClusterProviderConfig default for the emulator.
+func providerConfigs(ctx context.Context, env *harness.Env) error {
+	step("creating the credentials Secret, ProviderConfig aws-provider and ClusterProviderConfig default for the emulator")
+	if err := env.CreateCredentialsSecret(ctx); err != nil {
+		return err
+	}
+	pc := env.EmulatorProviderConfig("aws-provider")
+	if err := env.Kube.Create(ctx, pc); err != nil {
+		return err
+	}
+	cpc := &awsmv1beta1.ClusterProviderConfig{Spec: pc.Spec}
+	cpc.SetName("default")
+	return env.Kube.Create(ctx, cpc)
+}
+
 func run() error {
 	once := os.Getenv("DEMO_ONCE") == "1"
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -77,17 +93,7 @@ func run() error {
 	}
 	defer env.Stop()
 
-	step("creating the credentials Secret, ProviderConfig aws-provider and ClusterProviderConfig default for the emulator")
-	if err := env.CreateCredentialsSecret(ctx); err != nil {
-		return err
-	}
-	pc := env.EmulatorProviderConfig("aws-provider")
-	if err := env.Kube.Create(ctx, pc); err != nil {
-		return err
-	}
-	cpc := &awsmv1beta1.ClusterProviderConfig{Spec: pc.Spec}
-	cpc.SetName("default")
-	if err := env.Kube.Create(ctx, cpc); err != nil {
+	if err := providerConfigs(ctx, env); err != nil {
 		return err
 	}
 

@@ -314,12 +314,12 @@ func (e *external) retire(ctx context.Context, cr *v1beta3.Instance) error {
 				return errors.Wrap(err, errRetire)
 			}
 		}
-		in := &rds.DeleteDBInstanceInput{DBInstanceIdentifier: aws.String(old), SkipFinalSnapshot: aws.Bool(true), DeleteAutomatedBackups: cr.Spec.ForProvider.DeleteAutomatedBackups}
+		// Its own final snapshot: finalSnapshotIdentifier names the
+		// Instance's, taken when the Instance goes.
+		in, snapshot := deleteInput(old, cr.Spec.ForProvider, false, "", e.now())
 		msg := "Deleting " + old + ", the DB instance the Blue/Green switchover left behind, without a final snapshot (skipFinalSnapshot)"
-		if !aws.ToBool(cr.Spec.ForProvider.SkipFinalSnapshot) {
-			name := rdsinstance.FinalSnapshotName(old, e.now())
-			in.SkipFinalSnapshot, in.FinalDBSnapshotIdentifier = aws.Bool(false), aws.String(name)
-			msg = "Deleting " + old + ", the DB instance the Blue/Green switchover left behind, with final snapshot " + name
+		if snapshot != "" {
+			msg = "Deleting " + old + ", the DB instance the Blue/Green switchover left behind, with final snapshot " + snapshot
 		}
 		e.record.Event(cr, event.Normal(reasonBlueGreen, msg))
 		if _, err := e.rds.DeleteDBInstance(ctx, in); err != nil && !isNotFound(err) && !isAlreadyDeleting(err) {

@@ -252,9 +252,29 @@ func acts(cr *v1beta3.Instance, o managed.ExternalObservation) bool {
 // a description no older than maxAge; fresh says whether it was made for
 // this observation.
 func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string, maxAge time.Duration) (managed.ExternalObservation, bool, error) {
+	found, fresh, err := e.find(ctx, cr, id, maxAge)
+	if err != nil || found == nil {
+		return managed.ExternalObservation{ResourceExists: false}, fresh && err == nil, err
+	}
+	db := *found
+	e.observed = &db
+	cr.Status.AtProvider = rdsinstance.Observation(db, cr.Spec.ForProvider)
+	cr.SetConditions(rdsinstance.ReadyCondition(aws.ToString(db.DBInstanceStatus)))
+	if meta.WasDeleted(cr) {
+		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, fresh, nil
+	}
+	o, err := e.compare(ctx, cr, db)
+	return o, fresh, err
+}
+
+// find returns the DB instance of an external name that this Instance may
+// act on, or nil. A DB instance it may not act on is an error, or, while
+// the Instance is being deleted, none: the Instance never deletes another
+// object's database, nor one it did not create.
+func (e *external) find(ctx context.Context, cr *v1beta3.Instance, id string, maxAge time.Duration) (*types.DBInstance, bool, error) {
 	found, fresh, err := e.instances.Observe(ctx, id, e.watcher, maxAge, resourceIDLike.MatchString(id))
 	if err != nil {
-		return managed.ExternalObservation{}, false, errors.Wrap(err, errDescribe)
+		return nil, false, errors.Wrap(err, errDescribe)
 	}
 	if found == nil {
 		if meta.WasDeleted(cr) {
@@ -264,58 +284,44 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 			// provider's Delete made it go or not (the provider restarted
 			// meanwhile, or someone else deleted it).
 			if err := e.passwords.deleteGenerated(ctx, cr); err != nil {
-				return managed.ExternalObservation{}, false, err
+				return nil, false, err
 			}
 		}
-		return managed.ExternalObservation{ResourceExists: false}, fresh, nil
+		return nil, fresh, nil
 	}
-	db := *found
-	if err := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB instance", id, managedkit.TagMap(db.TagList), known(cr, db)); err != nil {
-		if meta.WasDeleted(cr) {
-			// Never delete another object's database, nor one this
-			// Instance may not adopt.
-			return managed.ExternalObservation{ResourceExists: false}, fresh, nil
-		}
-		return managed.ExternalObservation{}, false, err
+	refusal := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB instance", id, managedkit.TagMap(found.TagList), known(cr, *found))
+	if refusal == nil && notOurs(cr, *found, e.kind) {
+		refusal = errors.Errorf(errForeignInstance, id, AnnotationNewInstance, cr.GetName(), AnnotationNewInstance)
 	}
-	if notOurs(cr, db, e.kind) {
-		if meta.WasDeleted(cr) {
-			// Never delete a database this Instance did not create.
-			return managed.ExternalObservation{ResourceExists: false}, fresh, nil
-		}
-		return managed.ExternalObservation{}, false, errors.Errorf(errForeignInstance, id, AnnotationNewInstance, cr.GetName(), AnnotationNewInstance)
+	switch {
+	case refusal != nil && meta.WasDeleted(cr):
+		return nil, fresh, nil
+	case refusal != nil:
+		return nil, false, refusal
 	}
-	e.observed = &db
+	return found, fresh, nil
+}
 
-	cr.Status.AtProvider = rdsinstance.Observation(db, cr.Spec.ForProvider)
-	cr.SetConditions(rdsinstance.ReadyCondition(aws.ToString(db.DBInstanceStatus)))
-	if meta.WasDeleted(cr) {
-		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, fresh, nil
-	}
-
+// compare decides what the reconcile does to an existing DB instance:
+// late-initialises the spec, plans the master password, diffs, and reports
+// what waits and what is refused.
+func (e *external) compare(ctx context.Context, cr *v1beta3.Instance, db types.DBInstance) (managed.ExternalObservation, error) {
 	lateInitialized := rdsinstance.LateInitialize(&cr.Spec.ForProvider, cr.Spec.InitProvider, db)
 	pw, err := e.appliedPassword(ctx, cr, db)
 	if err != nil {
-		return managed.ExternalObservation{}, false, err
+		return managed.ExternalObservation{}, err
 	}
 	plan, err := e.planPassword(ctx, cr, db, pw)
 	if err != nil {
-		return managed.ExternalObservation{}, false, err
+		return managed.ExternalObservation{}, err
 	}
-	want, err := e.withKeyARNs(ctx, cr.Spec.ForProvider)
+	drift, err := e.diff(ctx, cr, db)
 	if err != nil {
-		return managed.ExternalObservation{}, false, err
-	}
-	drift := rdsinstance.Diff(want, db, e.desiredTags(cr))
-	if err := e.replicaDeclared(ctx, cr, db, &drift); err != nil {
-		return managed.ExternalObservation{}, false, err
-	}
-	if err := e.creationSourceKept(ctx, cr, &drift); err != nil {
-		return managed.ExternalObservation{}, false, err
+		return managed.ExternalObservation{}, err
 	}
 	bg, err := e.observeBlueGreen(ctx, cr, drift)
 	if err != nil {
-		return managed.ExternalObservation{}, false, err
+		return managed.ExternalObservation{}, err
 	}
 	bgRefusal, bgDiff := e.reportBlueGreen(cr, bg)
 	if bg != nil {
@@ -323,28 +329,7 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		// to the DB instance until it is over.
 		drift, plan.set = rdsinstance.Drift{CannotApply: drift.CannotApply}, false
 	}
-	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, errCannotApply+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
-	ignored := ignoredFields(cr.Spec.ForProvider)
-	managedkit.Warn(e.record, cr, managedkit.TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
-	pending := rdsinstance.PendingSummary(db)
-	managedkit.Inform(e.record, cr, managedkit.TypeChangesPending, reasonChangesPending, pendingMessage(cr, pending), len(pending) > 0)
-	report := managedkit.Warn
-	if plan.set || rdsinstance.PasswordPending(db) {
-		report = managedkit.Inform // under way, nothing for the user to do
-	}
-	report(e.record, cr, managedkit.TypePasswordPending, reasonPasswordPending, plan.waiting, plan.waiting != "")
-
-	// What the provider will not or cannot do shows on Synced.
-	refusals := append([]string{}, drift.CannotApply...)
-	for _, f := range ignored {
-		refusals = append(refusals, f+": accepted for compatibility, not honoured yet")
-	}
-	if bgRefusal != "" {
-		refusals = append(refusals, bgRefusal)
-	}
-	if err := managedkit.OwnerTagsRefusal(cr, e.kind, cr.Spec.ForProvider.Tags); err != nil {
-		refusals = append(refusals, err.Error())
-	}
+	refusals := e.report(cr, db, drift, plan, bgRefusal)
 	e.drift, e.password, e.plan, e.refusals, e.blueGreen = drift, pw, plan, refusals, bg
 	diff := drift.Summary()
 	if bgDiff != "" {
@@ -364,7 +349,52 @@ func (e *external) observe(ctx context.Context, cr *v1beta3.Instance, id string,
 		ResourceLateInitialized: lateInitialized,
 		ConnectionDetails:       rdsinstance.ConnectionDetails(db, plan.published),
 		Diff:                    diff,
-	}, fresh, nil
+	}, nil
+}
+
+// diff is what differs between the spec and the DB instance, with the
+// replica and creation-source rules applied.
+func (e *external) diff(ctx context.Context, cr *v1beta3.Instance, db types.DBInstance) (rdsinstance.Drift, error) {
+	want, err := e.withKeyARNs(ctx, cr.Spec.ForProvider)
+	if err != nil {
+		return rdsinstance.Drift{}, err
+	}
+	drift := rdsinstance.Diff(want, db, e.desiredTags(cr))
+	if err := e.replicaDeclared(ctx, cr, db, &drift); err != nil {
+		return rdsinstance.Drift{}, err
+	}
+	if err := e.creationSourceKept(ctx, cr, &drift); err != nil {
+		return rdsinstance.Drift{}, err
+	}
+	return drift, nil
+}
+
+// report sets the standing conditions of what AWS cannot apply, what is
+// ignored, what waits and the password, and returns what the provider
+// refuses, for Synced.
+func (e *external) report(cr *v1beta3.Instance, db types.DBInstance, drift rdsinstance.Drift, plan passwordPlan, bgRefusal string) []string {
+	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotApply, errCannotApply+strings.Join(drift.CannotApply, "; "), len(drift.CannotApply) > 0)
+	ignored := ignoredFields(cr.Spec.ForProvider)
+	managedkit.Warn(e.record, cr, managedkit.TypeIgnoredFields, reasonIgnoredFields, "These fields are accepted for compatibility but not honoured yet: "+strings.Join(ignored, ", "), len(ignored) > 0)
+	pending := rdsinstance.PendingSummary(db)
+	managedkit.Inform(e.record, cr, managedkit.TypeChangesPending, reasonChangesPending, pendingMessage(cr, pending), len(pending) > 0)
+	report := managedkit.Warn
+	if plan.set || rdsinstance.PasswordPending(db) {
+		report = managedkit.Inform // under way, nothing for the user to do
+	}
+	report(e.record, cr, managedkit.TypePasswordPending, reasonPasswordPending, plan.waiting, plan.waiting != "")
+
+	refusals := append([]string{}, drift.CannotApply...)
+	for _, f := range ignored {
+		refusals = append(refusals, f+": accepted for compatibility, not honoured yet")
+	}
+	if bgRefusal != "" {
+		refusals = append(refusals, bgRefusal)
+	}
+	if err := managedkit.OwnerTagsRefusal(cr, e.kind, cr.Spec.ForProvider.Tags); err != nil {
+		refusals = append(refusals, err.Error())
+	}
+	return refusals
 }
 
 // pendingMessage explains changes AWS accepted and has not applied yet.
@@ -559,36 +589,45 @@ func (e *external) Update(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		}
 		return managed.ExternalUpdate{}, refused
 	}
-	in := drift.Modify
-	if in == nil && (rotate || drift.NeedsPassword) {
-		in = &rds.ModifyDBInstanceInput{DBInstanceIdentifier: db.DBInstanceIdentifier}
-	}
-	if in != nil {
-		if rotate || drift.NeedsPassword {
-			if !pw.known() {
-				return managed.ExternalUpdate{}, errors.New(errPasswordNeeded)
-			}
-			in.MasterUserPassword = aws.String(pw.value)
-		}
-		if len(drift.Fields) > 0 {
-			e.record.Event(cr, event.Normal(reasonDrift, "Modifying DB instance to correct drift in: "+strings.Join(drift.Fields, ", ")))
-		}
-		if rotate {
-			e.record.Event(cr, event.Normal(reasonPasswordRotation, "Setting the master password from its changed Secret"))
-		}
-		if _, err := e.rds.ModifyDBInstance(ctx, in); err != nil {
-			return managed.ExternalUpdate{}, errors.Wrap(err, errModify)
-		}
-		if rotate || drift.NeedsPassword {
-			if err := e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version); err != nil {
-				return managed.ExternalUpdate{}, errors.Wrap(err, errPersistAnnotation)
-			}
-		}
+	if err := e.modify(ctx, cr, db, drift, pw, rotate); err != nil {
+		return managed.ExternalUpdate{}, err
 	}
 	if err := managedkit.ApplyTags(ctx, e.rds, db.DBInstanceArn, drift.TagsToAdd, drift.TagsToRemove); err != nil {
 		return managed.ExternalUpdate{}, err
 	}
 	return managed.ExternalUpdate{ConnectionDetails: rdsinstance.ConnectionDetails(db, e.plan.published)}, refused
+}
+
+// modify sends the drift's modification, with the master password when it
+// is set (rotate) or needed, and records the password then applied.
+func (e *external) modify(ctx context.Context, cr *v1beta3.Instance, db types.DBInstance, drift rdsinstance.Drift, pw masterPassword, rotate bool) error {
+	withPassword := rotate || drift.NeedsPassword
+	in := drift.Modify
+	if in == nil && withPassword {
+		in = &rds.ModifyDBInstanceInput{DBInstanceIdentifier: db.DBInstanceIdentifier}
+	}
+	if in == nil {
+		return nil
+	}
+	if withPassword {
+		if !pw.known() {
+			return errors.New(errPasswordNeeded)
+		}
+		in.MasterUserPassword = aws.String(pw.value)
+	}
+	if len(drift.Fields) > 0 {
+		e.record.Event(cr, event.Normal(reasonDrift, "Modifying DB instance to correct drift in: "+strings.Join(drift.Fields, ", ")))
+	}
+	if rotate {
+		e.record.Event(cr, event.Normal(reasonPasswordRotation, "Setting the master password from its changed Secret"))
+	}
+	if _, err := e.rds.ModifyDBInstance(ctx, in); err != nil {
+		return errors.Wrap(err, errModify)
+	}
+	if withPassword {
+		return errors.Wrap(e.annotate(ctx, cr, AnnotationPasswordVersion, pw.version), errPersistAnnotation)
+	}
+	return nil
 }
 
 func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.ExternalDelete, error) {
@@ -606,40 +645,17 @@ func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 		return managed.ExternalDelete{}, err
 	}
 	fp := cr.Spec.ForProvider
-	if aws.ToBool(db.DeletionProtection) {
-		if fp.DeletionProtection == nil || *fp.DeletionProtection {
-			return managed.ExternalDelete{}, errors.New(errDeletionProtected)
-		}
-		// The user turned protection off in the spec; apply that first.
-		if _, err := e.rds.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{
-			DBInstanceIdentifier: db.DBInstanceIdentifier, DeletionProtection: aws.Bool(false), ApplyImmediately: aws.Bool(true),
-		}); err != nil {
-			return managed.ExternalDelete{}, errors.Wrap(err, errDisableProtection)
-		}
+	if err := e.unprotect(ctx, db, fp); err != nil {
+		return managed.ExternalDelete{}, err
 	}
-
 	status := aws.ToString(db.DBInstanceStatus)
 	if rdsinstance.TakesNoFinalSnapshot(status) && !aws.ToBool(fp.SkipFinalSnapshot) && db.ReadReplicaSourceDBInstanceIdentifier == nil {
 		return managed.ExternalDelete{}, errors.Errorf(errNoFinalSnapshot, status)
 	}
 
-	in := &rds.DeleteDBInstanceInput{
-		DBInstanceIdentifier:   db.DBInstanceIdentifier,
-		DeleteAutomatedBackups: fp.DeleteAutomatedBackups,
-		SkipFinalSnapshot:      aws.Bool(true),
-	}
-	switch {
-	case aws.ToBool(fp.SkipFinalSnapshot):
-	case db.ReadReplicaSourceDBInstanceIdentifier != nil:
-		// RDS takes no final snapshot of a read replica; its data lives on
-		// in the source.
-	default:
-		name := aws.ToString(fp.FinalSnapshotIdentifier)
-		if name == "" {
-			name = rdsinstance.FinalSnapshotName(aws.ToString(db.DBInstanceIdentifier), e.now())
-		}
-		in.SkipFinalSnapshot, in.FinalDBSnapshotIdentifier = aws.Bool(false), aws.String(name)
-		e.record.Event(cr, event.Normal(reasonFinalSnapshot, "Deleting the DB instance with final snapshot "+name))
+	in, snapshot := deleteInput(aws.ToString(db.DBInstanceIdentifier), fp, db.ReadReplicaSourceDBInstanceIdentifier != nil, aws.ToString(fp.FinalSnapshotIdentifier), e.now())
+	if snapshot != "" {
+		e.record.Event(cr, event.Normal(reasonFinalSnapshot, "Deleting the DB instance with final snapshot "+snapshot))
 	}
 	_, err := e.rds.DeleteDBInstance(ctx, in)
 	if err != nil && !isNotFound(err) && !isAlreadyDeleting(err) {
@@ -647,6 +663,39 @@ func (e *external) Delete(ctx context.Context, cr *v1beta3.Instance) (managed.Ex
 	}
 	e.instances.Deleted(id)
 	return managed.ExternalDelete{}, nil
+}
+
+// unprotect turns off a DB instance's deletion protection when the spec
+// turned it off, before deleting it; protection the spec keeps on refuses
+// the deletion.
+func (e *external) unprotect(ctx context.Context, db types.DBInstance, fp v1beta3.InstanceParameters) error {
+	if !aws.ToBool(db.DeletionProtection) {
+		return nil
+	}
+	if fp.DeletionProtection == nil || *fp.DeletionProtection {
+		return errors.New(errDeletionProtected)
+	}
+	_, err := e.rds.ModifyDBInstance(ctx, &rds.ModifyDBInstanceInput{
+		DBInstanceIdentifier: db.DBInstanceIdentifier, DeletionProtection: aws.Bool(false), ApplyImmediately: aws.Bool(true),
+	})
+	return errors.Wrap(err, errDisableProtection)
+}
+
+// deleteInput is the DeleteDBInstance request of a DB instance an Instance
+// deletes: with a final snapshot unless skipFinalSnapshot is set or it is a
+// read replica (RDS takes none of a replica, whose data lives on in its
+// source). The snapshot is named name, or after the DB instance and the
+// time when name is empty; its name is returned, empty without one.
+func deleteInput(id string, fp v1beta3.InstanceParameters, replica bool, name string, now time.Time) (*rds.DeleteDBInstanceInput, string) {
+	in := &rds.DeleteDBInstanceInput{DBInstanceIdentifier: aws.String(id), DeleteAutomatedBackups: fp.DeleteAutomatedBackups, SkipFinalSnapshot: aws.Bool(true)}
+	if aws.ToBool(fp.SkipFinalSnapshot) || replica {
+		return in, ""
+	}
+	if name == "" {
+		name = rdsinstance.FinalSnapshotName(id, now)
+	}
+	in.SkipFinalSnapshot, in.FinalDBSnapshotIdentifier = aws.Bool(false), aws.String(name)
+	return in, name
 }
 
 func (e *external) Disconnect(context.Context) error { return nil }

@@ -317,31 +317,39 @@ func (e *external) planPassword(ctx context.Context, cr *v1beta3.Instance, db rd
 		return passwordPlan{}, err
 	}
 	plan := passwordPlan{published: current}
+	plan.set, plan.waiting = passwordWait(cr, db, applied, canUpdate)
+	return plan, nil
+}
+
+// passwordWait says whether a changed password is set now, and what the
+// Instance says meanwhile.
+func passwordWait(cr *v1beta3.Instance, db rdstypes.DBInstance, applied, canUpdate bool) (bool, string) {
+	set, waiting := false, ""
 	status := aws.ToString(db.DBInstanceStatus)
 	switch {
 	case applied:
-		plan.waiting = "AWS is applying the new master password; the connection Secret keeps the current one until it has"
+		waiting = "AWS is applying the new master password; the connection Secret keeps the current one until it has"
 	case !canUpdate:
-		plan.waiting = "The master password Secret changed, but the management policies leave out Update, so the provider does not set it; the connection Secret keeps the current password"
+		waiting = "The master password Secret changed, but the management policies leave out Update, so the provider does not set it; the connection Secret keeps the current password"
 	case !rdsinstance.AcceptsModification(status):
 		hint := ""
 		if strings.EqualFold(status, "stopped") {
 			hint = ": start it to apply the new password"
 		}
-		plan.waiting = "The master password Secret changed; it is set once the DB instance accepts changes (it is " + status + hint + "), and the connection Secret keeps the current password until then"
+		waiting = "The master password Secret changed; it is set once the DB instance accepts changes (it is " + status + hint + "), and the connection Secret keeps the current password until then"
 	default:
-		plan.set = true
-		plan.waiting = "Setting the new master password; the connection Secret keeps the current one until AWS has applied it"
+		set = true
+		waiting = "Setting the new master password; the connection Secret keeps the current one until AWS has applied it"
 	}
 	if cr.GetAnnotations()[AnnotationPasswordVersion] == restoredPasswordVersion && !applied {
 		// Nothing changed in the Secret: the restore brought its source's
 		// password, which the connection Secret never carries.
-		plan.waiting = "Restored with the master password of its source; " + map[bool]string{
+		waiting = "Restored with the master password of its source; " + map[bool]string{
 			true:  "setting the one its Secret names, which the connection Secret carries once AWS has applied it",
 			false: "the one its Secret names is set once the DB instance accepts changes (it is " + status + "), and the connection Secret carries it once AWS has applied it",
-		}[plan.set]
+		}[set]
 	}
-	return plan, nil
+	return set, waiting
 }
 
 // allows reports whether the Instance's management policies include an

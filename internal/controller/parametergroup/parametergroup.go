@@ -130,25 +130,11 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.ParameterGroup) (man
 		// object goes, it is gone.
 		return managed.ExternalObservation{ResourceExists: false}, nil
 	}
-	out, err := e.rds.DescribeDBParameterGroups(ctx, &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(name)})
-	if isNotFound(err) || (err == nil && len(out.DBParameterGroups) == 0) {
-		return managed.ExternalObservation{ResourceExists: false}, nil
+	g, tags, err := e.describe(ctx, cr, name)
+	if err != nil || g == nil {
+		return managed.ExternalObservation{ResourceExists: false}, err
 	}
-	if err != nil {
-		return managed.ExternalObservation{}, errors.Wrap(err, errDescribe)
-	}
-	g := out.DBParameterGroups[0]
-	tags, err := managedkit.Tags(ctx, e.rds, g.DBParameterGroupArn)
-	if err != nil {
-		return managed.ExternalObservation{}, err
-	}
-	if err := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB parameter group", name, managedkit.TagMap(tags), aws.ToString(cr.Status.AtProvider.ARN) == aws.ToString(g.DBParameterGroupArn)); err != nil {
-		if meta.WasDeleted(cr) {
-			return managed.ExternalObservation{ResourceExists: false}, nil // never delete another's group
-		}
-		return managed.ExternalObservation{}, err
-	}
-	e.observed = &g
+	e.observed = g
 	if meta.WasDeleted(cr) {
 		return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: true}, nil
 	}
@@ -156,11 +142,11 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.ParameterGroup) (man
 	if err != nil {
 		return managed.ExternalObservation{}, errors.Wrap(err, errParameters)
 	}
-	cr.Status.AtProvider = parametergroup.Observation(g, user, tags, aws.ToString(cr.Spec.ForProvider.Region), cr.Spec.ForProvider)
+	cr.Status.AtProvider = parametergroup.Observation(*g, user, tags, aws.ToString(cr.Spec.ForProvider.Region), cr.Spec.ForProvider)
 	cr.SetConditions(xpv2.Available())
 
-	lateInitialized := parametergroup.LateInitialize(&cr.Spec.ForProvider, cr.Spec.InitProvider, g)
-	e.drift = parametergroup.Diff(cr.Spec.ForProvider, g, user, previous(cr), tags, managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags))
+	lateInitialized := parametergroup.LateInitialize(&cr.Spec.ForProvider, cr.Spec.InitProvider, *g)
+	e.drift = parametergroup.Diff(cr.Spec.ForProvider, *g, user, previous(cr), tags, managedkit.DesiredTags(cr, e.kind, cr.Spec.ForProvider.Tags))
 	managedkit.Warn(e.record, cr, managedkit.TypeCannotApply, reasonCannotDo, msgCannotApply+strings.Join(e.drift.CannotApply, "; "), len(e.drift.CannotApply) > 0)
 	diff := e.drift.Summary()
 	if diff == "" && cr.GetAnnotations()[AnnotationManagedParameters] != strings.Join(parametergroup.Managed(cr.Spec.ForProvider), ",") {
@@ -170,6 +156,31 @@ func (e *external) Observe(ctx context.Context, cr *v1beta1.ParameterGroup) (man
 		diff = diffRecordParams
 	}
 	return managed.ExternalObservation{ResourceExists: true, ResourceUpToDate: diff == "", ResourceLateInitialized: lateInitialized, Diff: diff}, nil
+}
+
+// describe returns the group of a name and its tags; nil when there is
+// none, or when the resource is being deleted and the group is not its
+// own to delete.
+func (e *external) describe(ctx context.Context, cr *v1beta1.ParameterGroup, name string) (*types.DBParameterGroup, []types.Tag, error) {
+	out, err := e.rds.DescribeDBParameterGroups(ctx, &rds.DescribeDBParameterGroupsInput{DBParameterGroupName: aws.String(name)})
+	if isNotFound(err) || (err == nil && len(out.DBParameterGroups) == 0) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, errors.Wrap(err, errDescribe)
+	}
+	g := out.DBParameterGroups[0]
+	tags, err := managedkit.Tags(ctx, e.rds, g.DBParameterGroupArn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := e.ownership.Refusal(e.kind, cr.GetNamespace(), "DB parameter group", name, managedkit.TagMap(tags), aws.ToString(cr.Status.AtProvider.ARN) == aws.ToString(g.DBParameterGroupArn)); err != nil {
+		if meta.WasDeleted(cr) {
+			return nil, nil, nil // never delete another's group
+		}
+		return nil, nil, err
+	}
+	return &g, tags, nil
 }
 
 // userParameters are the parameters set in the group rather than left at

@@ -29,7 +29,20 @@ type configKind struct {
 	ref   func(reconcile.Request) awsconfig.ConfigRef
 }
 
-//nolint:forcetypeassert // parts gets objects that new made.
+// partsOf returns the spec and status of a ProviderConfig of any kind; an
+// object of another type has none (empty ones).
+func partsOf(o client.Object) (*awsv1beta1.ProviderConfigSpec, *awsv1beta1.ProviderConfigStatus) {
+	switch pc := o.(type) {
+	case *awsv1beta1.ProviderConfig:
+		return &pc.Spec, &pc.Status
+	case *awsmv1beta1.ProviderConfig:
+		return &pc.Spec, &pc.Status
+	case *awsmv1beta1.ClusterProviderConfig:
+		return &pc.Spec, &pc.Status
+	}
+	return &awsv1beta1.ProviderConfigSpec{}, &awsv1beta1.ProviderConfigStatus{}
+}
+
 var configKinds = []configKind{
 	{
 		kinds: resource.ProviderConfigKinds{
@@ -37,11 +50,8 @@ var configKinds = []configKind{
 		},
 		new:      func() client.Object { return &awsv1beta1.ProviderConfig{} },
 		newUsage: func() client.Object { return &awsv1beta1.ProviderConfigUsage{} },
-		parts: func(o client.Object) (*awsv1beta1.ProviderConfigSpec, *awsv1beta1.ProviderConfigStatus) {
-			pc := o.(*awsv1beta1.ProviderConfig)
-			return &pc.Spec, &pc.Status
-		},
-		ref: func(r reconcile.Request) awsconfig.ConfigRef { return awsconfig.ConfigRef{Name: r.Name} },
+		parts:    partsOf,
+		ref:      func(r reconcile.Request) awsconfig.ConfigRef { return awsconfig.ConfigRef{Name: r.Name} },
 	},
 	{
 		kinds: resource.ProviderConfigKinds{
@@ -49,10 +59,7 @@ var configKinds = []configKind{
 		},
 		new:      func() client.Object { return &awsmv1beta1.ProviderConfig{} },
 		newUsage: func() client.Object { return &awsmv1beta1.ProviderConfigUsage{} },
-		parts: func(o client.Object) (*awsv1beta1.ProviderConfigSpec, *awsv1beta1.ProviderConfigStatus) {
-			pc := o.(*awsmv1beta1.ProviderConfig)
-			return &pc.Spec, &pc.Status
-		},
+		parts:    partsOf,
 		ref: func(r reconcile.Request) awsconfig.ConfigRef {
 			return awsconfig.ConfigRef{Kind: awsmv1beta1.ProviderConfigKind, Namespace: r.Namespace, Name: r.Name}
 		},
@@ -63,10 +70,7 @@ var configKinds = []configKind{
 		},
 		new:      func() client.Object { return &awsmv1beta1.ClusterProviderConfig{} },
 		newUsage: func() client.Object { return &awsmv1beta1.ProviderConfigUsage{} },
-		parts: func(o client.Object) (*awsv1beta1.ProviderConfigSpec, *awsv1beta1.ProviderConfigStatus) {
-			pc := o.(*awsmv1beta1.ClusterProviderConfig)
-			return &pc.Spec, &pc.Status
-		},
+		parts:    partsOf,
 		ref: func(r reconcile.Request) awsconfig.ConfigRef {
 			return awsconfig.ConfigRef{Kind: awsmv1beta1.ClusterProviderConfigKind, Name: r.Name}
 		},
