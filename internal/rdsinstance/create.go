@@ -2,6 +2,8 @@ package rdsinstance
 
 import (
 	"cmp"
+	"reflect"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,45 +97,9 @@ func CreateInput(id string, p v1beta3.InstanceParameters, c Credentials, tags []
 // and master user; fields the restore cannot set are applied afterwards by
 // the usual drift correction.
 func RestoreFromSnapshotInput(id string, p v1beta3.InstanceParameters, tags []types.Tag) *rds.RestoreDBInstanceFromDBSnapshotInput {
-	return &rds.RestoreDBInstanceFromDBSnapshotInput{
-		DBInstanceIdentifier:            aws.String(id),
-		DBSnapshotIdentifier:            p.SnapshotIdentifier,
-		AllocatedStorage:                int32Ptr(p.AllocatedStorage),
-		AutoMinorVersionUpgrade:         p.AutoMinorVersionUpgrade,
-		AvailabilityZone:                p.AvailabilityZone,
-		BackupTarget:                    p.BackupTarget,
-		CACertificateIdentifier:         p.CACertIdentifier,
-		CopyTagsToSnapshot:              p.CopyTagsToSnapshot,
-		CustomIamInstanceProfile:        p.CustomIAMInstanceProfile,
-		DBInstanceClass:                 p.InstanceClass,
-		DBName:                          DBName(p),
-		DBParameterGroupName:            p.ParameterGroupName,
-		DBSubnetGroupName:               p.DBSubnetGroupName,
-		DedicatedLogVolume:              p.DedicatedLogVolume,
-		DeletionProtection:              p.DeletionProtection,
-		Domain:                          p.Domain,
-		DomainAuthSecretArn:             p.DomainAuthSecretArn,
-		DomainDnsIps:                    stringValues(p.DomainDNSIps),
-		DomainFqdn:                      p.DomainFqdn,
-		DomainIAMRoleName:               p.DomainIAMRoleName,
-		DomainOu:                        p.DomainOu,
-		EnableCloudwatchLogsExports:     stringValues(p.EnabledCloudwatchLogsExports),
-		EnableCustomerOwnedIp:           p.CustomerOwnedIPEnabled,
-		EnableIAMDatabaseAuthentication: p.IAMDatabaseAuthenticationEnabled,
-		Engine:                          p.Engine,
-		EngineLifecycleSupport:          p.EngineLifecycleSupport,
-		Iops:                            provisionedIops(p),
-		LicenseModel:                    p.LicenseModel,
-		MultiAZ:                         p.MultiAZ,
-		NetworkType:                     p.NetworkType,
-		OptionGroupName:                 p.OptionGroupName,
-		Port:                            int32Ptr(p.Port),
-		PubliclyAccessible:              p.PubliclyAccessible,
-		StorageThroughput:               provisionedThroughput(p),
-		StorageType:                     p.StorageType,
-		Tags:                            tags,
-		VpcSecurityGroupIds:             stringValues(p.VPCSecurityGroupIDs),
-	}
+	in := &rds.RestoreDBInstanceFromDBSnapshotInput{DBSnapshotIdentifier: p.SnapshotIdentifier}
+	sharedFields(CreateInput(id, p, Credentials{}, tags), in, withheld[CreateFromSnapshot])
+	return in
 }
 
 // RestoreToPointInTimeInput returns the RestoreDBInstanceToPointInTime input
@@ -146,35 +112,8 @@ func RestoreToPointInTimeInput(id string, p v1beta3.InstanceParameters, tags []t
 		SourceDBInstanceAutomatedBackupsArn: r.SourceDBInstanceAutomatedBackupsArn,
 		SourceDbiResourceId:                 r.SourceDbiResourceID,
 		UseLatestRestorableTime:             r.UseLatestRestorableTime,
-		AllocatedStorage:                    int32Ptr(p.AllocatedStorage),
-		AutoMinorVersionUpgrade:             p.AutoMinorVersionUpgrade,
-		AvailabilityZone:                    p.AvailabilityZone,
-		BackupTarget:                        p.BackupTarget,
-		CopyTagsToSnapshot:                  p.CopyTagsToSnapshot,
-		CustomIamInstanceProfile:            p.CustomIAMInstanceProfile,
-		DBInstanceClass:                     p.InstanceClass,
-		DBName:                              DBName(p),
-		DBParameterGroupName:                p.ParameterGroupName,
-		DBSubnetGroupName:                   p.DBSubnetGroupName,
-		DedicatedLogVolume:                  p.DedicatedLogVolume,
-		DeletionProtection:                  p.DeletionProtection,
-		Domain:                              p.Domain,
-		EnableCloudwatchLogsExports:         stringValues(p.EnabledCloudwatchLogsExports),
-		EnableCustomerOwnedIp:               p.CustomerOwnedIPEnabled,
-		EnableIAMDatabaseAuthentication:     p.IAMDatabaseAuthenticationEnabled,
-		Engine:                              p.Engine,
-		Iops:                                provisionedIops(p),
-		LicenseModel:                        p.LicenseModel,
-		MultiAZ:                             p.MultiAZ,
-		NetworkType:                         p.NetworkType,
-		OptionGroupName:                     p.OptionGroupName,
-		Port:                                int32Ptr(p.Port),
-		PubliclyAccessible:                  p.PubliclyAccessible,
-		StorageThroughput:                   provisionedThroughput(p),
-		StorageType:                         p.StorageType,
-		Tags:                                tags,
-		VpcSecurityGroupIds:                 stringValues(p.VPCSecurityGroupIDs),
 	}
+	sharedFields(CreateInput(id, p, Credentials{}, tags), in, withheld[CreateFromPointInTime])
 	if r.RestoreTime != nil {
 		t, err := time.Parse(time.RFC3339, *r.RestoreTime)
 		if err != nil {
@@ -189,101 +128,56 @@ func RestoreToPointInTimeInput(id string, p v1beta3.InstanceParameters, tags []t
 // with replicateSourceDb. A replica inherits engine, storage encryption and
 // master user from its source.
 func ReadReplicaInput(id string, p v1beta3.InstanceParameters, tags []types.Tag) *rds.CreateDBInstanceReadReplicaInput {
-	return &rds.CreateDBInstanceReadReplicaInput{
-		DBInstanceIdentifier:               aws.String(id),
-		SourceDBInstanceIdentifier:         p.ReplicateSourceDB,
-		AllocatedStorage:                   int32Ptr(p.AllocatedStorage),
-		AutoMinorVersionUpgrade:            p.AutoMinorVersionUpgrade,
-		AvailabilityZone:                   p.AvailabilityZone,
-		BackupTarget:                       p.BackupTarget,
-		CACertificateIdentifier:            p.CACertIdentifier,
-		CopyTagsToSnapshot:                 p.CopyTagsToSnapshot,
-		CustomIamInstanceProfile:           p.CustomIAMInstanceProfile,
-		DBInstanceClass:                    p.InstanceClass,
-		DBParameterGroupName:               p.ParameterGroupName,
-		DBSubnetGroupName:                  p.DBSubnetGroupName,
-		DatabaseInsightsMode:               types.DatabaseInsightsMode(aws.ToString(p.DatabaseInsightsMode)),
-		DedicatedLogVolume:                 p.DedicatedLogVolume,
-		DeletionProtection:                 p.DeletionProtection,
-		Domain:                             p.Domain,
-		EnableCloudwatchLogsExports:        stringValues(p.EnabledCloudwatchLogsExports),
-		EnableCustomerOwnedIp:              p.CustomerOwnedIPEnabled,
-		EnableIAMDatabaseAuthentication:    p.IAMDatabaseAuthenticationEnabled,
-		EnablePerformanceInsights:          p.PerformanceInsightsEnabled,
-		Iops:                               provisionedIops(p),
-		KmsKeyId:                           p.KMSKeyID,
-		MaxAllocatedStorage:                int32Ptr(p.MaxAllocatedStorage),
-		MonitoringInterval:                 int32Ptr(p.MonitoringInterval),
-		MonitoringRoleArn:                  p.MonitoringRoleArn,
-		MultiAZ:                            p.MultiAZ,
-		NetworkType:                        p.NetworkType,
-		OptionGroupName:                    p.OptionGroupName,
-		PerformanceInsightsKMSKeyId:        p.PerformanceInsightsKMSKeyID,
-		PerformanceInsightsRetentionPeriod: int32Ptr(p.PerformanceInsightsRetentionPeriod),
-		Port:                               int32Ptr(p.Port),
-		PubliclyAccessible:                 p.PubliclyAccessible,
-		ReplicaMode:                        types.ReplicaMode(aws.ToString(p.ReplicaMode)),
-		StorageThroughput:                  provisionedThroughput(p),
-		StorageType:                        p.StorageType,
-		Tags:                               tags,
-		VpcSecurityGroupIds:                stringValues(p.VPCSecurityGroupIDs),
+	in := &rds.CreateDBInstanceReadReplicaInput{
+		SourceDBInstanceIdentifier: p.ReplicateSourceDB,
+		ReplicaMode:                types.ReplicaMode(aws.ToString(p.ReplicaMode)),
 	}
+	sharedFields(CreateInput(id, p, Credentials{}, tags), in, withheld[CreateReadReplica])
+	return in
 }
 
 // S3ImportInput returns the RestoreDBInstanceFromS3 input for a spec with
 // s3Import.
 func S3ImportInput(id string, p v1beta3.InstanceParameters, c Credentials, tags []types.Tag) *rds.RestoreDBInstanceFromS3Input {
 	s := *p.S3Import
-	return &rds.RestoreDBInstanceFromS3Input{
-		DBInstanceIdentifier:               aws.String(id),
-		DBInstanceClass:                    p.InstanceClass,
-		Engine:                             p.Engine,
-		EngineVersion:                      p.EngineVersion,
-		S3BucketName:                       s.BucketName,
-		S3Prefix:                           s.BucketPrefix,
-		S3IngestionRoleArn:                 s.IngestionRole,
-		SourceEngine:                       s.SourceEngine,
-		SourceEngineVersion:                s.SourceEngineVersion,
-		AllocatedStorage:                   int32Ptr(p.AllocatedStorage),
-		AutoMinorVersionUpgrade:            p.AutoMinorVersionUpgrade,
-		AvailabilityZone:                   p.AvailabilityZone,
-		BackupRetentionPeriod:              int32Ptr(p.BackupRetentionPeriod),
-		CACertificateIdentifier:            p.CACertIdentifier,
-		CopyTagsToSnapshot:                 p.CopyTagsToSnapshot,
-		DBName:                             DBName(p),
-		DBParameterGroupName:               p.ParameterGroupName,
-		DBSubnetGroupName:                  p.DBSubnetGroupName,
-		DatabaseInsightsMode:               types.DatabaseInsightsMode(aws.ToString(p.DatabaseInsightsMode)),
-		DedicatedLogVolume:                 p.DedicatedLogVolume,
-		DeletionProtection:                 p.DeletionProtection,
-		EnableCloudwatchLogsExports:        stringValues(p.EnabledCloudwatchLogsExports),
-		EnableIAMDatabaseAuthentication:    p.IAMDatabaseAuthenticationEnabled,
-		EnablePerformanceInsights:          p.PerformanceInsightsEnabled,
-		EngineLifecycleSupport:             p.EngineLifecycleSupport,
-		Iops:                               provisionedIops(p),
-		KmsKeyId:                           p.KMSKeyID,
-		LicenseModel:                       p.LicenseModel,
-		ManageMasterUserPassword:           p.ManageMasterUserPassword,
-		MasterUserSecretKmsKeyId:           p.MasterUserSecretKMSKeyID,
-		MasterUsername:                     nonEmpty(c.Username),
-		MasterUserPassword:                 nonEmpty(c.Password),
-		MaxAllocatedStorage:                int32Ptr(p.MaxAllocatedStorage),
-		MonitoringInterval:                 int32Ptr(p.MonitoringInterval),
-		MonitoringRoleArn:                  p.MonitoringRoleArn,
-		MultiAZ:                            p.MultiAZ,
-		NetworkType:                        p.NetworkType,
-		OptionGroupName:                    p.OptionGroupName,
-		PerformanceInsightsKMSKeyId:        p.PerformanceInsightsKMSKeyID,
-		PerformanceInsightsRetentionPeriod: int32Ptr(p.PerformanceInsightsRetentionPeriod),
-		Port:                               int32Ptr(p.Port),
-		PreferredBackupWindow:              p.BackupWindow,
-		PreferredMaintenanceWindow:         p.MaintenanceWindow,
-		PubliclyAccessible:                 p.PubliclyAccessible,
-		StorageEncrypted:                   p.StorageEncrypted,
-		StorageThroughput:                  provisionedThroughput(p),
-		StorageType:                        p.StorageType,
-		Tags:                               tags,
-		VpcSecurityGroupIds:                stringValues(p.VPCSecurityGroupIDs),
+	in := &rds.RestoreDBInstanceFromS3Input{
+		S3BucketName:        s.BucketName,
+		S3Prefix:            s.BucketPrefix,
+		S3IngestionRoleArn:  s.IngestionRole,
+		SourceEngine:        s.SourceEngine,
+		SourceEngineVersion: s.SourceEngineVersion,
+	}
+	sharedFields(CreateInput(id, p, c, tags), in, withheld[CreateFromS3])
+	return in
+}
+
+// withheld are, by create call, the fields of the CreateDBInstance request
+// that the call also takes and that it is not sent: the DB instance comes
+// from a source, and drift correction applies the spec's values once it
+// exists, as the usual modification of an existing DB instance.
+var withheld = map[CreationMethod][]string{
+	CreateFromSnapshot: {"BackupRetentionPeriod", "ManageMasterUserPassword", "MasterUserSecretKmsKeyId", "PreferredBackupWindow"},
+	CreateFromPointInTime: {
+		"BackupRetentionPeriod", "CACertificateIdentifier", "DomainAuthSecretArn", "DomainDnsIps", "DomainFqdn", "DomainIAMRoleName", "DomainOu",
+		"EngineLifecycleSupport", "ManageMasterUserPassword", "MasterUserSecretKmsKeyId", "MaxAllocatedStorage", "PreferredBackupWindow",
+	},
+	CreateReadReplica: {"DomainAuthSecretArn", "DomainDnsIps", "DomainFqdn", "DomainIAMRoleName", "DomainOu"},
+}
+
+// sharedFields copies into the input of another create call the fields of
+// the CreateDBInstance request it also takes, under the same name and
+// type, but those withheld: the spec's create-time settings are mapped
+// once, in CreateInput.
+func sharedFields(from *rds.CreateDBInstanceInput, to any, withheld []string) {
+	src, dst := reflect.ValueOf(from).Elem(), reflect.ValueOf(to).Elem()
+	for i := range src.NumField() {
+		f := src.Type().Field(i)
+		if !f.IsExported() || slices.Contains(withheld, f.Name) {
+			continue
+		}
+		if d := dst.FieldByName(f.Name); d.IsValid() && d.CanSet() && d.Type() == f.Type && d.IsZero() {
+			d.Set(src.Field(i))
+		}
 	}
 }
 
