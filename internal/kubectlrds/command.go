@@ -32,7 +32,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	var o importOptions
 	o.register(imp)
 
-	cmd, err := app.Parse(args)
+	cmd, err := app.Parse(stdinFilename(args))
 	if err != nil {
 		report(stderr, "kubectl rds:", err)
 		return 1
@@ -52,6 +52,21 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	o.namespace, o.providerConfig = g.namespace, cmp.Or(g.providerConfig, "default")
 	t.providerConfig = o.providerConfig
 	return runImport(ctx, t, o, stdout, stderr)
+}
+
+// stdinFilename spells "-f -" as "--filename=-": kingpin reads a lone "-"
+// as no value, and kubectl users write it so for standard input.
+func stdinFilename(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if (args[i] == "-f" || args[i] == "--filename") && i+1 < len(args) && args[i+1] == "-" {
+			out = append(out, "--filename=-")
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
 }
 
 // globalFlags are the flags of every command.

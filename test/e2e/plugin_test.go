@@ -52,7 +52,7 @@ func kubectlRDS(t *testing.T, stdin string, args ...string) (stdout, stderr stri
 // planJSON plans manifests and returns the JSON plan and the exit code.
 func planJSON(t *testing.T, manifests string, args ...string) (kubectlrds.Plan, int) {
 	t.Helper()
-	out, errOut, code := kubectlRDS(t, manifests, append([]string{"plan", "--filename=-", "-o", "json"}, args...)...)
+	out, errOut, code := kubectlRDS(t, manifests, append([]string{"plan", "-f", "-", "-o", "json"}, args...)...)
 	var p kubectlrds.Plan
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		t.Fatalf("plan -o json: %v\nstdout: %s\nstderr: %s", err, out, errOut)
