@@ -81,9 +81,7 @@ func (e *Env) StartCrossplane(assets, dir, caBundle string) (*Crossplane, error)
 		return nil, err
 	}
 	c.procs = append(c.procs, core)
-	// The RBAC manager has no flag for its metrics address: it listens on
-	// controller-runtime's default, :8080.
-	rbac, err := StartProcess("crossplane-rbac-manager", dir, env, filepath.Join(assets, "crossplane"), "rbac", "start", "--poll-interval=2s", "--debug")
+	rbac, err := startRBACManager(dir, env, assets)
 	if err != nil {
 		c.Stop()
 		return nil, err
@@ -94,6 +92,29 @@ func (e *Env) StartCrossplane(assets, dir, caBundle string) (*Crossplane, error)
 	c.stop, c.done = cancel, make(chan struct{})
 	go c.reportDeploymentsAvailable(ctx)
 	return c, nil
+}
+
+// startRBACManager starts Crossplane's RBAC manager. It has no flag for its
+// metrics address and listens on controller-runtime's default, :8080,
+// which another test process of the run may hold for a while: a start
+// that finds the port taken is tried again, for up to a minute.
+func startRBACManager(dir string, env []string, assets string) (*Process, error) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		rbac, err := StartProcess("crossplane-rbac-manager", dir, env, filepath.Join(assets, "crossplane"), "rbac", "start", "--poll-interval=2s", "--debug")
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case <-rbac.Exited:
+			if !strings.Contains(rbac.Log(), "address already in use") || time.Now().After(deadline) {
+				return nil, fmt.Errorf("crossplane rbac start exited:\n%s", rbac.Log())
+			}
+			time.Sleep(3 * time.Second)
+		case <-time.After(3 * time.Second):
+			return rbac, nil
+		}
+	}
 }
 
 // Logs are the logs of Crossplane's processes.
