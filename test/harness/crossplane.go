@@ -106,9 +106,9 @@ func startRBACManager(dir string, env []string, assets string) (*Process, error)
 			return nil, err
 		}
 		select {
-		case <-rbac.Exited:
+		case exit := <-rbac.Exited:
 			if !strings.Contains(rbac.Log(), "address already in use") || time.Now().After(deadline) {
-				return nil, fmt.Errorf("crossplane rbac start exited:\n%s", rbac.Log())
+				return nil, fmt.Errorf("crossplane rbac start exited (%v):\n%s", exit, rbac.Log())
 			}
 			time.Sleep(3 * time.Second)
 		case <-time.After(3 * time.Second):
