@@ -108,7 +108,7 @@ func startRBACManager(dir string, env []string, assets string) (*Process, error)
 		select {
 		case exit := <-rbac.Exited:
 			if !strings.Contains(rbac.Log(), "address already in use") || time.Now().After(deadline) {
-				return nil, fmt.Errorf("crossplane rbac start exited (%v):\n%s", exit, rbac.Log())
+				return nil, fmt.Errorf("crossplane rbac start exited (%w):\n%s", exit, rbac.Log())
 			}
 			time.Sleep(3 * time.Second)
 		case <-time.After(3 * time.Second):
