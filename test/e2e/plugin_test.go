@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
-	xpv2 "github.com/crossplane/crossplane/apis/v2/core/v2"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,12 +35,8 @@ const importNamespace = "imported"
 // kubeconfig, and returns its output and exit code.
 func kubectlRDS(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	kc, err := env.Kubeconfig()
+	path, err := env.WriteKubeconfig(t.TempDir())
 	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "kubeconfig")
-	if err := os.WriteFile(path, kc, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
@@ -383,34 +378,13 @@ func deleteImported(t *testing.T, o client.Object) {
 // Ready and Synced.
 func waitImportedReady(t *testing.T, namespace, name string) {
 	t.Helper()
-	harness.Eventually(t, waitTimeout, "imported Instance "+namespace+"/"+name+" Ready and Synced", func() (bool, string) {
-		var conds []xpv2.Condition
-		if namespace == "" {
-			in := &v1beta3.Instance{}
-			if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Name: name}, in); err != nil {
-				return false, err.Error()
-			}
-			conds = in.Status.Conditions
-		} else {
-			in := &nsv1beta1.Instance{}
-			if err := env.Kube.Get(context.Background(), ktypes.NamespacedName{Namespace: namespace, Name: name}, in); err != nil {
-				return false, err.Error()
-			}
-			conds = in.Status.Conditions
-		}
-		ready, synced := "", ""
-		msg := ""
-		for _, c := range conds {
-			switch c.Type {
-			case xpv2.TypeReady:
-				ready = string(c.Status)
-			case xpv2.TypeSynced:
-				synced = string(c.Status)
-				msg = c.Message
-			}
-		}
-		return ready == "True" && synced == "True", "Ready " + ready + ", Synced " + synced + ": " + msg
-	})
+	var in managed = &v1beta3.Instance{}
+	if namespace != "" {
+		in = &nsv1beta1.Instance{}
+	}
+	in.SetNamespace(namespace)
+	in.SetName(name)
+	waitGroupReady(t, in)
 }
 
 // The seed manifest, applied, and then edited to another instance class:
