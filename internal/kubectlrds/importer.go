@@ -207,7 +207,7 @@ func (o importOptions) subnetGroup(ctx context.Context, api *rds.Client, name st
 	for _, s := range g.Subnets {
 		sg.Spec.ForProvider.SubnetIDs = append(sg.Spec.ForProvider.SubnetIDs, s.SubnetIdentifier)
 	}
-	sg.Spec.ForProvider.Tags = importedTags(tags)
+	sg.Spec.ForProvider.Tags = rdsinstance.UserTags(tags)
 	return o.finish(sg, "# Imported by kubectl rds import: DB subnet group "+name+".\n")
 }
 
@@ -227,7 +227,7 @@ func (o importOptions) parameterGroup(ctx context.Context, api *rds.Client, name
 	pg.Spec.ForProvider.Region = aws.String(o.region)
 	pg.Spec.ForProvider.Family = g.DBParameterGroupFamily
 	pg.Spec.ForProvider.Description = g.Description
-	pg.Spec.ForProvider.Tags = importedTags(tags)
+	pg.Spec.ForProvider.Tags = rdsinstance.UserTags(tags)
 	params := rds.NewDescribeDBParametersPaginator(api, &rds.DescribeDBParametersInput{DBParameterGroupName: aws.String(name), Source: aws.String("user")})
 	for params.HasMorePages() {
 		page, err := params.NextPage(ctx)
@@ -243,11 +243,6 @@ func (o importOptions) parameterGroup(ctx context.Context, api *rds.Client, name
 		}
 	}
 	return o.finish(pg, "# Imported by kubectl rds import: DB parameter group "+name+".\n")
-}
-
-// importedTags are a group's tags but AWS's and Crossplane's.
-func importedTags(tags []types.Tag) map[string]*string {
-	return rdsinstance.ImportParameters(types.DBInstance{TagList: tags}, "").Tags
 }
 
 // finish puts a hub object into the target version and scope, with the

@@ -41,14 +41,14 @@ func ImportParameters(db types.DBInstance, region string) v1beta3.InstanceParame
 	if src := aws.ToString(db.ReadReplicaSourceDBInstanceIdentifier); src != "" {
 		p.ReplicateSourceDB = aws.String(src)
 	}
-	p.Tags = userTags(db.TagList)
+	p.Tags = UserTags(db.TagList)
 	withoutDefaults(&p)
 	return p
 }
 
-// userTags are a DB instance's tags but AWS's and Crossplane's ownership
+// UserTags are an RDS resource's tags but AWS's and Crossplane's ownership
 // tags, which the provider writes itself.
-func userTags(tags []types.Tag) map[string]*string {
+func UserTags(tags []types.Tag) map[string]*string {
 	out := rdstags.Map(tags)
 	for k := range out {
 		if rdstags.Reserved(k) || ownershipTag(k) {
