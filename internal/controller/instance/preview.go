@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/rds/types"
 	corev1 "k8s.io/api/core/v1"
 	kerrors "k8s.io/apimachinery/pkg/api/errors"
@@ -82,24 +83,9 @@ func PreviewInstance(ctx context.Context, o PreviewOptions, cr *v1beta3.Instance
 		return Preview{}, err
 	}
 	s := o.Session.ReadOnly()
-	api := s.RDS()
-	aliases := &keyAliases{}
 	fleets := fleetobserver.NewRegistry(fleetobserver.Options{Period: time.Hour, TransitionPeriod: time.Hour})
-	e := &external{
-		keyARN: func(ctx context.Context, alias string) (string, error) {
-			return aliases.resolve(ctx, func() KMSAPI { return s.KMS() }, s.ID, alias, time.Now())
-		},
-		rds:       api,
-		instances: fleets.For(s.ID, api),
-		watcher:   fleetobserver.Watcher{Kind: watcherKind(o.Scope.Kind), Namespace: o.Scope.Object.Namespace, Name: o.Scope.Object.Name},
-		poll:      time.Hour,
-		passwords: passwords{kube: managedkit.ReadOnly(o.Kube), namespace: o.ProviderNamespace, generatedIn: o.Scope.SecretsNamespace, key: key},
-		annotate:  o.Scope.Annotate,
-		record:    o.Scope.Record,
-		now:       time.Now,
-		kind:      o.Scope.Kind,
-		ownership: o.Scope.Ownership,
-	}
+	e := connected(s, o.Scope, passwords{kube: managedkit.ReadOnly(o.Kube), namespace: o.ProviderNamespace, generatedIn: o.Scope.SecretsNamespace, key: key}, &keyAliases{},
+		func(api *rds.Client) instanceObserver { return fleets.For(s.ID, api) }, time.Hour)
 	// As the reconciler does first: a new Instance gets its identifier.
 	if _, err := initializeExternalName(cr); err != nil {
 		return Preview{}, err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -149,22 +150,30 @@ func jittered(hook managed.PollIntervalHook) managed.PollIntervalHook {
 func newExternal(kube client.Client, providerNamespace string, obs *observation) managedkit.ExternalFn[*v1beta3.Instance] {
 	key, aliases := &fingerprintKey{}, &keyAliases{}
 	return func(s awsconfig.Session, scope managedkit.Scope) managed.TypedExternalClient[*v1beta3.Instance] {
-		api := s.RDS()
-		return &external{
-			keyARN: func(ctx context.Context, alias string) (string, error) {
-				return aliases.resolve(ctx, func() KMSAPI { return s.KMS() }, s.ID, alias, time.Now())
-			},
-			rds:       api,
-			instances: obs.fleets.For(s.ID, api),
-			watcher:   fleetobserver.Watcher{Kind: watcherKind(scope.Kind), Namespace: scope.Object.Namespace, Name: scope.Object.Name},
-			poll:      obs.poll,
-			passwords: passwords{kube: kube, namespace: providerNamespace, generatedIn: scope.SecretsNamespace, key: key},
-			annotate:  scope.Annotate,
-			record:    scope.Record,
-			now:       time.Now,
-			kind:      scope.Kind,
-			ownership: scope.Ownership,
-		}
+		return connected(s, scope, passwords{kube: kube, namespace: providerNamespace, generatedIn: scope.SecretsNamespace, key: key}, aliases,
+			func(api *rds.Client) instanceObserver { return obs.fleets.For(s.ID, api) }, obs.poll)
+	}
+}
+
+// connected is the external client of one reconcile: a session's RDS
+// client, the DB instances observed through the observer it makes for that
+// client, every poll, and the Instance's scope, passwords and key aliases.
+func connected(s awsconfig.Session, scope managedkit.Scope, pw passwords, aliases *keyAliases, observer func(*rds.Client) instanceObserver, poll time.Duration) *external {
+	api := s.RDS()
+	return &external{
+		keyARN: func(ctx context.Context, alias string) (string, error) {
+			return aliases.resolve(ctx, func() KMSAPI { return s.KMS() }, s.ID, alias, time.Now())
+		},
+		rds:       api,
+		instances: observer(api),
+		watcher:   fleetobserver.Watcher{Kind: watcherKind(scope.Kind), Namespace: scope.Object.Namespace, Name: scope.Object.Name},
+		poll:      poll,
+		passwords: pw,
+		annotate:  scope.Annotate,
+		record:    scope.Record,
+		now:       time.Now,
+		kind:      scope.Kind,
+		ownership: scope.Ownership,
 	}
 }
 
