@@ -169,11 +169,12 @@ func (t *target) withLiveState(ctx context.Context, m manifest) (bool, error) {
 		annotations[k] = v
 	}
 	m.view.SetAnnotations(annotations)
-	return true, copyStatus(lv.view, m.view)
+	copyStatus(lv.view, m.view)
+	return true, nil
 }
 
 // copyStatus copies the status of one object to another of its type.
-func copyStatus(from, to resource.Managed) error {
+func copyStatus(from, to resource.Managed) {
 	switch f := from.(type) {
 	case *v1beta3.Instance:
 		to.(*v1beta3.Instance).Status = f.Status
@@ -182,7 +183,6 @@ func copyStatus(from, to resource.Managed) error {
 	case *groupsv1beta1.ParameterGroup:
 		to.(*groupsv1beta1.ParameterGroup).Status = f.Status
 	}
-	return nil
 }
 
 // scope is the preview scope of a manifest: its kind, and what the

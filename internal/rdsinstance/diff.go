@@ -46,6 +46,14 @@ type Drift struct {
 	CannotApply []string
 }
 
+// Names of the changes a Drift makes besides its fields, as Summary and
+// Effects name them.
+const (
+	ChangePromotion = "replicateSourceDb (promotion)"
+	ChangeTags      = "tags"
+	ChangePassword  = "master password"
+)
+
 // UpToDate reports whether nothing needs to change in AWS.
 func (d Drift) UpToDate() bool {
 	return d.Modify == nil && !d.Promote && d.BlueGreen == nil && len(d.TagsToAdd) == 0 && len(d.TagsToRemove) == 0
@@ -55,13 +63,13 @@ func (d Drift) UpToDate() bool {
 func (d Drift) Summary() string {
 	names := append([]string{}, d.Fields...)
 	if d.Promote {
-		names = append(names, "replicateSourceDb (promotion)")
+		names = append(names, ChangePromotion)
 	}
 	if d.BlueGreen != nil {
 		names = append(names, strings.Join(d.BlueGreen.Fields, ", ")+" (Blue/Green deployment)")
 	}
 	if len(d.TagsToAdd) > 0 || len(d.TagsToRemove) > 0 {
-		names = append(names, "tags")
+		names = append(names, ChangeTags)
 	}
 	return strings.Join(names, ", ")
 }

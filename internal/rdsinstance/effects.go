@@ -56,32 +56,32 @@ const (
 // A field missing here follows ApplyImmediately and has no documented
 // downtime.
 var fieldEffects = map[string]fieldEffect{
-	"instanceClass":                 {interruption: outage},
-	"engineVersion":                 {interruption: engineUpgrade},
-	"allocatedStorage":              {interruption: storageLock},
-	"storageType":                   {interruption: storageLock},
-	"iops":                          {interruption: storageLock},
-	"storageThroughput":             {interruption: storageLock},
-	"port":                          {ignoresApplyImmediately: true, interruption: "outage: the DB instance is rebooted at once"},
-	"caCertIdentifier":              {interruption: "outage unless the engine rotates certificates without a restart"},
-	"dbSubnetGroupName":             {interruption: outage},
-	"backupRetentionPeriod":         {interruption: backupsToggled},
-	"parameterGroupName":            {reboot: true, interruption: rebootToApply},
-	"maintenanceWindow":             {ignoresApplyImmediately: true},
-	"backupWindow":                  {ignoresApplyImmediately: true},
-	"vpcSecurityGroupIds":           {ignoresApplyImmediately: true},
-	"publiclyAccessible":            {ignoresApplyImmediately: true},
-	"autoMinorVersionUpgrade":       {ignoresApplyImmediately: true},
-	"deletionProtection":            {ignoresApplyImmediately: true},
-	"copyTagsToSnapshot":            {ignoresApplyImmediately: true},
-	"maxAllocatedStorage":           {ignoresApplyImmediately: true},
-	"monitoringInterval":            {ignoresApplyImmediately: true},
-	"monitoringRoleArn":             {ignoresApplyImmediately: true},
-	"performanceInsightsEnabled":    {ignoresApplyImmediately: true},
-	"enabledCloudwatchLogsExports":  {ignoresApplyImmediately: true},
-	"master password":               {ignoresApplyImmediately: true},
-	"tags":                          {ignoresApplyImmediately: true},
-	"replicateSourceDb (promotion)": {ignoresApplyImmediately: true, interruption: "outage: the replica is rebooted as it is promoted"},
+	"instanceClass":                {interruption: outage},
+	"engineVersion":                {interruption: engineUpgrade},
+	"allocatedStorage":             {interruption: storageLock},
+	"storageType":                  {interruption: storageLock},
+	"iops":                         {interruption: storageLock},
+	"storageThroughput":            {interruption: storageLock},
+	"port":                         {ignoresApplyImmediately: true, interruption: "outage: the DB instance is rebooted at once"},
+	"caCertIdentifier":             {interruption: "outage unless the engine rotates certificates without a restart"},
+	"dbSubnetGroupName":            {interruption: outage},
+	"backupRetentionPeriod":        {interruption: backupsToggled},
+	"parameterGroupName":           {reboot: true, interruption: rebootToApply},
+	"maintenanceWindow":            {ignoresApplyImmediately: true},
+	"backupWindow":                 {ignoresApplyImmediately: true},
+	"vpcSecurityGroupIds":          {ignoresApplyImmediately: true},
+	"publiclyAccessible":           {ignoresApplyImmediately: true},
+	"autoMinorVersionUpgrade":      {ignoresApplyImmediately: true},
+	"deletionProtection":           {ignoresApplyImmediately: true},
+	"copyTagsToSnapshot":           {ignoresApplyImmediately: true},
+	"maxAllocatedStorage":          {ignoresApplyImmediately: true},
+	"monitoringInterval":           {ignoresApplyImmediately: true},
+	"monitoringRoleArn":            {ignoresApplyImmediately: true},
+	"performanceInsightsEnabled":   {ignoresApplyImmediately: true},
+	"enabledCloudwatchLogsExports": {ignoresApplyImmediately: true},
+	ChangePassword:                 {ignoresApplyImmediately: true},
+	ChangeTags:                     {ignoresApplyImmediately: true},
+	ChangePromotion:                {ignoresApplyImmediately: true, interruption: "outage: the replica is rebooted as it is promoted"},
 }
 
 // Effects says, for each drifted field, when AWS applies its change and
@@ -91,13 +91,13 @@ var fieldEffects = map[string]fieldEffect{
 func Effects(d Drift, applyImmediately bool, db types.DBInstance, now time.Time) []Effect {
 	names := append([]string{}, d.Fields...)
 	if d.NeedsPassword {
-		names = append(names, "master password")
+		names = append(names, ChangePassword)
 	}
 	if d.Promote {
-		names = append(names, "replicateSourceDb (promotion)")
+		names = append(names, ChangePromotion)
 	}
 	if len(d.TagsToAdd) > 0 || len(d.TagsToRemove) > 0 {
-		names = append(names, "tags")
+		names = append(names, ChangeTags)
 	}
 	out := make([]Effect, 0, len(names))
 	for _, f := range names {

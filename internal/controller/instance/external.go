@@ -338,7 +338,7 @@ func (e *external) compare(ctx context.Context, cr *v1beta3.Instance, db types.D
 		diff = strings.TrimPrefix(diff+", deleting "+old+" after the Blue/Green switchover", ", ")
 	}
 	if plan.set {
-		diff = strings.TrimPrefix(diff+", master password", ", ")
+		diff = strings.TrimPrefix(diff+", "+rdsinstance.ChangePassword, ", ")
 	}
 	return managed.ExternalObservation{
 		ResourceExists: true,
